@@ -1,0 +1,225 @@
+"""Ports: what the core needs from the outside world, as Protocols the adapters fill."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from domain.conversations import Conversation, Message
+from domain.tasks import Priority, Task
+
+
+class Clock(Protocol):
+    """The current time."""
+
+    def now(self) -> datetime:
+        """An aware datetime in UTC."""
+        ...
+
+
+class TaskStatus(StrEnum):
+    ALL = "all"
+    PENDING = "pending"
+    COMPLETED = "completed"
+
+
+class TaskSort(StrEnum):
+    CREATED_AT = "created_at"
+    DUE = "due"
+    PRIORITY = "priority"
+    TITLE = "title"
+
+
+SortKey = int | str | None
+"""The value a task sorts by (due epoch seconds, priority rank, lower-case title, or none
+for creation order, where the task number alone orders)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TaskQuery:
+    """One page of a user's live tasks, filtered and ordered; everything precomputed.
+
+    Due bounds are epoch seconds compared with a task's *effective due*: an instant's own
+    epoch, or for an all-day date the end of that day shifted by ``zone_offset`` seconds
+    (see ``application.due_keys``). ``after`` is the keyset position ``(sort key, number)``
+    of the last task of the previous page.
+    """
+
+    owner_id: str
+    limit: int
+    status: TaskStatus = TaskStatus.ALL
+    priority: Priority | None = None
+    tag: str | None = None
+    text: str | None = None
+    due_before: int | None = None
+    due_after: int | None = None
+    zone_offset: int = 0
+    sort: TaskSort = TaskSort.CREATED_AT
+    descending: bool = False
+    after: tuple[SortKey, int] | None = None
+
+
+class TaskRepository(Protocol):
+    """Storage of tasks. Numbers are per owner, allocated by the store, never reused."""
+
+    async def add(self, task: Task) -> Task:
+        """Store a new task under its owner's next number (``task.number`` is ignored);
+        return it with that number. Creates the owner's record on first use."""
+        ...
+
+    async def get(self, owner_id: str, number: int, *, lock: bool = False) -> Task | None:
+        """The live (not trashed) task, or None. ``lock`` holds it until commit."""
+        ...
+
+    async def get_trashed(self, owner_id: str, number: int, *, lock: bool = False) -> Task | None:
+        """The task if it is in the trash, or None."""
+        ...
+
+    async def update(self, task: Task) -> None:
+        """Persist every field of an existing task."""
+        ...
+
+    async def page(self, query: TaskQuery) -> list[Task]:
+        """Up to ``query.limit`` tasks matching the query, in its order, after its cursor."""
+        ...
+
+    async def tag_counts(self, owner_id: str) -> list[tuple[str, int]]:
+        """Each tag over the owner's live tasks with how many carry it, by name."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyRecord:
+    """The first answer given to a create request carrying an ``Idempotency-Key``."""
+
+    owner_id: str
+    key: str
+    fingerprint: str
+    response: bytes
+    created_at: datetime
+
+
+class IdempotencyRecords(Protocol):
+    """Remembered answers to requests that carried an idempotency key."""
+
+    async def find(self, owner_id: str, key: str) -> IdempotencyRecord | None:
+        """The stored record for this owner and key, whatever its age."""
+        ...
+
+    async def save(self, record: IdempotencyRecord) -> None:
+        """Store the record, replacing an older one with the same owner and key.
+        A concurrent save of the same key raises ``Conflict`` (at latest on commit)."""
+        ...
+
+
+class ConversationRepository(Protocol):
+    """Storage of conversations and their messages. Numbers are per owner, never reused."""
+
+    async def create(self, conversation: Conversation) -> Conversation:
+        """Store a new conversation under its owner's next number; return it numbered."""
+        ...
+
+    async def get(self, owner_id: str, number: int) -> Conversation | None:
+        """The conversation (without messages), or None."""
+        ...
+
+    async def recent(self, owner_id: str, limit: int, before: tuple[datetime, int] | None) -> list[Conversation]:
+        """Newest (by ``updated_at``, then number) first, after the keyset position ``before``."""
+        ...
+
+    async def delete(self, owner_id: str, number: int) -> bool:
+        """Delete the conversation and its messages; False when there was none."""
+        ...
+
+    async def add_message(self, owner_id: str, number: int, message: Message) -> Message:
+        """Append a message (returned with its id) and bump the conversation's ``updated_at``."""
+        ...
+
+    async def recent_messages(self, owner_id: str, number: int, limit: int) -> list[Message]:
+        """The last ``limit`` messages, oldest first."""
+        ...
+
+    async def messages(self, owner_id: str, number: int, limit: int, after_id: int | None) -> list[Message]:
+        """Up to ``limit`` messages, oldest first, with ids greater than ``after_id``."""
+        ...
+
+
+class Transaction(Protocol):
+    """One unit of work: repositories sharing a transaction."""
+
+    tasks: TaskRepository
+    conversations: ConversationRepository
+    idempotency: IdempotencyRecords
+
+    async def commit(self) -> None:
+        """Make the work durable. Leaving the block without it rolls everything back."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """Opens transactions. ``async with uow.begin() as tx: ...; await tx.commit()``."""
+
+    def begin(self) -> AbstractAsyncContextManager[Transaction]:
+        """A new transaction; connections are held only inside the block."""
+        ...
+
+
+class HealthProbe(Protocol):
+    """Whether the storage answers and its schema is current."""
+
+    async def ping(self) -> None:
+        """Return when the database answered; raise ``StorageUnavailable`` otherwise."""
+        ...
+
+    async def schema_is_current(self) -> bool:
+        """True when the schema is at the latest migration."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The verified caller."""
+
+    user_id: str
+
+
+class TokenVerifier(Protocol):
+    """Turns a bearer token into the caller it names."""
+
+    async def verify(self, token: str) -> Principal:
+        """The principal, or ``InvalidToken``; ``AuthUnavailable`` when keys can't be fetched."""
+        ...
+
+
+class TokenIssuer(Protocol):
+    """The server's own issuer of tokens."""
+
+    def issue(self, user_id: str, ttl_seconds: int) -> str:
+        """A signed token for ``user_id`` valid for ``ttl_seconds``."""
+        ...
+
+    def public_jwks(self) -> dict[str, object]:
+        """The issuer's public keys as a JWKS document."""
+        ...
+
+
+__all__ = [
+    "Clock",
+    "ConversationRepository",
+    "HealthProbe",
+    "IdempotencyRecord",
+    "IdempotencyRecords",
+    "Principal",
+    "SortKey",
+    "TaskQuery",
+    "TaskRepository",
+    "TaskSort",
+    "TaskStatus",
+    "TokenIssuer",
+    "TokenVerifier",
+    "Transaction",
+    "UnitOfWork",
+]

@@ -1,0 +1,85 @@
+"""Listing tasks: filters, order and keyset pages."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import tzinfo
+
+from application.cursor import decode_task_cursor, encode_task_cursor
+from application.due_keys import bound_key, effective_due_key, epoch_key, zone_offset
+from application.ports import Clock, SortKey, TaskQuery, TaskSort, TaskStatus, UnitOfWork
+from application.schemas import TaskFilter, TaskPage, TaskView
+from domain.due import parse_due
+from domain.tasks import Task
+
+
+def sort_key(task: Task, sort: TaskSort, offset: int) -> SortKey:
+    """The value ``task`` sorts by (ties are broken by its number)."""
+    if sort is TaskSort.DUE:
+        return effective_due_key(task.due, offset)
+    if sort is TaskSort.PRIORITY:
+        return task.priority.rank
+    if sort is TaskSort.TITLE:
+        return task.title.lower()
+    return None
+
+
+def _bound(raw: str | None, field: str, offset: int) -> int | None:
+    return None if raw is None else bound_key(parse_due(raw, field), offset)
+
+
+class ListTasks:
+    """One page of the caller's live tasks, filtered and sorted. Due dates compare in the
+    caller's time zone: an all-day date counts as the end of that day. Pages are keyset
+    based, so tasks added meanwhile never shift or repeat items."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def build_query(self, owner_id: str, request: TaskFilter, zone: tzinfo, field_prefix: str = "") -> TaskQuery:
+        """Translate the request into a store query (validates dates and the cursor)."""
+        prefix = f"{field_prefix}." if field_prefix else ""
+        now = self._clock.now()
+        offset = zone_offset(zone, now)
+        descending = request.order == "desc"
+        due_before = _bound(request.due_before, f"{prefix}due_before", offset)
+        due_after = _bound(request.due_after, f"{prefix}due_after", offset)
+        status = request.status
+        if request.overdue:
+            now_key = epoch_key(now)
+            due_before = now_key if due_before is None else min(due_before, now_key)
+            status = TaskStatus.PENDING if status is TaskStatus.ALL else status
+        after = None
+        if request.cursor is not None:
+            after = decode_task_cursor(request.cursor, request.sort.value, descending, f"{prefix}cursor")
+        text = request.q.strip() if request.q else None
+        tag = request.tag.strip() if request.tag else None
+        return TaskQuery(
+            owner_id=owner_id,
+            limit=request.limit,
+            status=status,
+            priority=request.priority,
+            tag=tag or None,
+            text=text or None,
+            due_before=due_before,
+            due_after=due_after,
+            zone_offset=offset,
+            sort=request.sort,
+            descending=descending,
+            after=after,
+        )
+
+    async def execute(self, owner_id: str, request: TaskFilter, zone: tzinfo, field_prefix: str = "") -> TaskPage:
+        query = self.build_query(owner_id, request, zone, field_prefix)
+        fetch = dataclasses.replace(query, limit=query.limit + 1)
+        async with self._uow.begin() as tx:
+            tasks = await tx.tasks.page(fetch)
+        page, more = tasks[: query.limit], len(tasks) > query.limit
+        next_cursor = None
+        if more and page:
+            last = page[-1]
+            next_cursor = encode_task_cursor(
+                query.sort.value, query.descending, sort_key(last, query.sort, query.zone_offset), last.number
+            )
+        return TaskPage(items=[TaskView.of(task) for task in page], next_cursor=next_cursor)

@@ -1,0 +1,1 @@
+"""The pure model of Todo Chatbot: entities, value objects and their rules (stdlib only)."""

@@ -1,0 +1,204 @@
+"""Settings: read once from the environment, validated at start."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from urllib.parse import urlsplit
+
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(ValueError):
+    """A setting is missing or invalid; the message names the variable."""
+
+
+class ApiStyle(StrEnum):
+    RESPONSES = "responses"
+    CHAT_COMPLETIONS = "chat_completions"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSettings:
+    """The language model, when one is configured (else the offline agent answers)."""
+
+    api_key: str | None
+    base_url: str | None
+    model: str
+    api_style: ApiStyle
+    timeout_seconds: float = 30.0
+    max_retries: int = 2
+    max_steps: int = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = "sqlite+aiosqlite:///./var/todo.db"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = "http://127.0.0.1:8000"
+    better_auth_url: str | None = None
+    better_auth_secret: str | None = None
+    better_auth_issuer: str | None = None
+    better_auth_audience: str | None = None
+    signing_key_file: Path = Path("./var/signing-key.pem")
+    model: ModelSettings | None = None
+    chat_rate_limit: int = 20
+    frontend_origins: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1")
+    auto_migrate: bool = True
+    production: bool = False
+    debug: bool = False
+    db_pool_size: int = 10
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith("postgresql")
+
+    @property
+    def better_auth_jwks_url(self) -> str | None:
+        return f"{self.better_auth_url.rstrip('/')}/api/auth/jwks" if self.better_auth_url else None
+
+    @property
+    def auth_server_url(self) -> str:
+        """The OAuth authorization server named in MCP resource metadata."""
+        return self.better_auth_url or self.public_url
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _url(env: Mapping[str, str], name: str) -> str | None:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ConfigError(f"{name} must be an http(s) URL, got {raw!r}")
+    return raw.rstrip("/")
+
+
+def normalize_database_url(raw: str) -> str:
+    """Accept ``postgresql://`` (and ``postgres://``) for asyncpg; require a known driver."""
+    url = raw.strip()
+    for plain in ("postgres://", "postgresql://"):
+        if url.startswith(plain):
+            url = "postgresql+asyncpg://" + url[len(plain) :]
+    if url.startswith("sqlite:///"):
+        url = "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
+    if url.startswith("postgresql+asyncpg://"):
+        if not urlsplit(url).hostname and "host=" not in url:
+            raise ConfigError(f"DATABASE_URL has no host: {raw!r}")
+        return url
+    if url.startswith("sqlite+aiosqlite:///") and len(url) > len("sqlite+aiosqlite:///"):
+        return url
+    raise ConfigError(
+        "DATABASE_URL must be postgresql+asyncpg://USER:PASSWORD@HOST/DB, postgresql://... "
+        f"or sqlite+aiosqlite:///PATH, got {raw!r}"
+    )
+
+
+def _model(env: Mapping[str, str]) -> ModelSettings | None:
+    key = (env.get("OPENAI_API_KEY") or "").strip() or None
+    base_url = _url(env, "OPENAI_BASE_URL")
+    if key is None and base_url is None:
+        return None
+    style_raw = (env.get("OPENAI_API_STYLE") or "").strip().lower()
+    default_style = ApiStyle.CHAT_COMPLETIONS if base_url else ApiStyle.RESPONSES
+    try:
+        style = ApiStyle(style_raw) if style_raw else default_style
+    except ValueError:
+        raise ConfigError(f"OPENAI_API_STYLE must be responses or chat_completions, got {style_raw!r}") from None
+    model = (env.get("OPENAI_MODEL") or "").strip() or "gpt-4.1-mini"
+    timeout = float(_int(env, "OPENAI_TIMEOUT", 30, 1, 600))
+    return ModelSettings(key, base_url, model, style, timeout_seconds=timeout)
+
+
+def _csv(raw: str | None) -> tuple[str, ...]:
+    return tuple(item.strip().rstrip("/") for item in (raw or "").split(",") if item.strip())
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate the settings; raise ``ConfigError`` naming the bad variable."""
+    env = os.environ if env is None else env
+    app_env = (env.get("APP_ENV") or "development").strip().lower()
+    if app_env not in {"development", "production"}:
+        raise ConfigError(f"APP_ENV must be development or production, got {app_env!r}")
+    production = app_env == "production"
+    host = (env.get("HOST") or "127.0.0.1").strip()
+    port = _int(env, "PORT", 8000, 1, 65535)
+    public_url = _url(env, "PUBLIC_URL") or f"http://{'127.0.0.1' if host in {'0.0.0.0', '::'} else host}:{port}"  # noqa: S104
+    secret = env.get("BETTER_AUTH_SECRET") or None
+    if secret is not None and len(secret) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"BETTER_AUTH_SECRET must be at least {MIN_SECRET_LENGTH} characters")
+    default_hosts = {urlsplit(public_url).hostname or "localhost", "localhost", "127.0.0.1"}
+    hosts = _csv(env.get("ALLOWED_HOSTS")) or tuple(sorted(default_hosts))
+    debug = _bool(env, "DEBUG", False)
+    signing_key_file = Path(env.get("AUTH_SIGNING_KEY_FILE") or "./var/signing-key.pem")
+    settings = Settings(
+        database_url=normalize_database_url(env.get("DATABASE_URL") or "sqlite+aiosqlite:///./var/todo.db"),
+        host=host,
+        port=port,
+        public_url=public_url,
+        better_auth_url=_url(env, "BETTER_AUTH_URL"),
+        better_auth_secret=secret,
+        better_auth_issuer=(env.get("BETTER_AUTH_ISSUER") or "").strip() or None,
+        better_auth_audience=(env.get("BETTER_AUTH_AUDIENCE") or "").strip() or None,
+        signing_key_file=signing_key_file,
+        model=_model(env),
+        chat_rate_limit=_int(env, "CHAT_RATE_LIMIT", 20, 0, 100_000),
+        frontend_origins=_csv(env.get("FRONTEND_URL")),
+        allowed_hosts=hosts,
+        auto_migrate=_bool(env, "AUTO_MIGRATE", True),
+        production=production,
+        debug=debug,
+        db_pool_size=_int(env, "DB_POOL_SIZE", 10, 1, 200),
+    )
+    if production:
+        _check_production(settings)
+    return settings
+
+
+def _check_production(settings: Settings) -> None:
+    if settings.debug:
+        raise ConfigError("APP_ENV=production refuses DEBUG=true")
+    if not settings.signing_key_file.exists():
+        raise ConfigError(
+            f"APP_ENV=production needs an existing AUTH_SIGNING_KEY_FILE ({settings.signing_key_file}); "
+            "generate one with `todo-chatbot keygen PATH` and keep it secret"
+        )
+    if not settings.public_url.startswith("https://") and urlsplit(settings.public_url).hostname not in {
+        "localhost",
+        "127.0.0.1",
+    }:
+        raise ConfigError("APP_ENV=production needs PUBLIC_URL on https://")

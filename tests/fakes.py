@@ -1,0 +1,245 @@
+"""In-memory adapters of every port, for unit tests and as the reference the contract suite
+holds the real adapters to."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+from application.due_keys import effective_due_key
+from application.errors import Conflict, InvalidToken
+from application.ports import (
+    IdempotencyRecord,
+    Principal,
+    SortKey,
+    TaskQuery,
+    TaskStatus,
+)
+from application.task_list import sort_key
+from domain.conversations import Conversation, Message
+from domain.tasks import Task
+
+
+class FixedClock:
+    """A clock that only moves when told to."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.current = now or datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+@dataclass
+class _State:
+    tasks: dict[tuple[str, int], Task] = field(default_factory=dict)
+    task_seq: dict[str, int] = field(default_factory=dict)
+    conversations: dict[tuple[str, int], Conversation] = field(default_factory=dict)
+    conversation_seq: dict[str, int] = field(default_factory=dict)
+    messages: dict[tuple[str, int], list[Message]] = field(default_factory=dict)
+    message_seq: int = 0
+    idempotency: dict[tuple[str, str], IdempotencyRecord] = field(default_factory=dict)
+
+
+def _matches(task: Task, query: TaskQuery) -> bool:
+    if task.owner_id != query.owner_id or task.in_trash:
+        return False
+    if query.status is TaskStatus.PENDING and task.completed:
+        return False
+    if query.status is TaskStatus.COMPLETED and not task.completed:
+        return False
+    if query.priority is not None and task.priority is not query.priority:
+        return False
+    if query.tag is not None and query.tag.casefold() not in {t.casefold() for t in task.tags}:
+        return False
+    if query.text is not None:
+        haystack = f"{task.title}\n{task.description or ''}".casefold()
+        if query.text.casefold() not in haystack:
+            return False
+    if query.due_before is not None or query.due_after is not None:
+        if task.due is None:
+            return False
+        key = effective_due_key(task.due, query.zone_offset)
+        if query.due_before is not None and not key < query.due_before:
+            return False
+        if query.due_after is not None and not key > query.due_after:
+            return False
+    return True
+
+
+def _position(task: Task, query: TaskQuery) -> tuple[SortKey, int]:
+    return sort_key(task, query.sort, query.zone_offset), task.number
+
+
+def _after(position: tuple[SortKey, int], cursor: tuple[SortKey, int], descending: bool) -> bool:
+    key, number = position
+    cursor_key, cursor_number = cursor
+    if key is None or cursor_key is None:
+        return number < cursor_number if descending else number > cursor_number
+    pair, cursor_pair = (key, number), (cursor_key, cursor_number)
+    return pair < cursor_pair if descending else pair > cursor_pair  # type: ignore[operator]
+
+
+class InMemoryTaskRepository:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    async def add(self, task: Task) -> Task:
+        number = self._state.task_seq.get(task.owner_id, 0) + 1
+        self._state.task_seq[task.owner_id] = number
+        stored = replace(task, number=number)
+        self._state.tasks[(task.owner_id, number)] = stored
+        return replace(stored)
+
+    async def get(self, owner_id: str, number: int, *, lock: bool = False) -> Task | None:
+        task = self._state.tasks.get((owner_id, number))
+        return replace(task) if task is not None and not task.in_trash else None
+
+    async def get_trashed(self, owner_id: str, number: int, *, lock: bool = False) -> Task | None:
+        task = self._state.tasks.get((owner_id, number))
+        return replace(task) if task is not None and task.in_trash else None
+
+    async def update(self, task: Task) -> None:
+        self._state.tasks[(task.owner_id, task.number)] = replace(task)
+
+    async def page(self, query: TaskQuery) -> list[Task]:
+        found = [t for t in self._state.tasks.values() if _matches(t, query)]
+        found.sort(key=lambda t: _position(t, query), reverse=query.descending)  # type: ignore[arg-type,return-value]
+        if query.after is not None:
+            found = [t for t in found if _after(_position(t, query), query.after, query.descending)]
+        return [replace(t) for t in found[: query.limit]]
+
+    async def tag_counts(self, owner_id: str) -> list[tuple[str, int]]:
+        counts: dict[str, tuple[str, int]] = {}
+        for task in self._state.tasks.values():
+            if task.owner_id != owner_id or task.in_trash:
+                continue
+            for tag in task.tags:
+                name, count = counts.get(tag.casefold(), (tag, 0))
+                counts[tag.casefold()] = (min(name, tag), count + 1)
+        return sorted(counts.values(), key=lambda item: item[0].casefold())
+
+
+class InMemoryIdempotencyRecords:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    async def find(self, owner_id: str, key: str) -> IdempotencyRecord | None:
+        return self._state.idempotency.get((owner_id, key))
+
+    async def save(self, record: IdempotencyRecord) -> None:
+        self._state.idempotency[(record.owner_id, record.key)] = record
+
+
+class InMemoryConversationRepository:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    async def create(self, conversation: Conversation) -> Conversation:
+        number = self._state.conversation_seq.get(conversation.owner_id, 0) + 1
+        self._state.conversation_seq[conversation.owner_id] = number
+        stored = replace(conversation, number=number)
+        self._state.conversations[(stored.owner_id, number)] = stored
+        self._state.messages[(stored.owner_id, number)] = []
+        return replace(stored)
+
+    async def get(self, owner_id: str, number: int) -> Conversation | None:
+        found = self._state.conversations.get((owner_id, number))
+        return replace(found) if found is not None else None
+
+    async def recent(self, owner_id: str, limit: int, before: tuple[datetime, int] | None) -> list[Conversation]:
+        mine = [c for c in self._state.conversations.values() if c.owner_id == owner_id]
+        mine.sort(key=lambda c: (c.updated_at, c.number), reverse=True)
+        if before is not None:
+            mine = [c for c in mine if (c.updated_at, c.number) < before]
+        return [replace(c) for c in mine[:limit]]
+
+    async def delete(self, owner_id: str, number: int) -> bool:
+        self._state.messages.pop((owner_id, number), None)
+        return self._state.conversations.pop((owner_id, number), None) is not None
+
+    async def add_message(self, owner_id: str, number: int, message: Message) -> Message:
+        self._state.message_seq += 1
+        stored = replace(message, id=self._state.message_seq)
+        self._state.messages[(owner_id, number)].append(stored)
+        conversation = self._state.conversations[(owner_id, number)]
+        conversation.updated_at = max(conversation.updated_at, message.created_at)
+        return replace(stored)
+
+    async def recent_messages(self, owner_id: str, number: int, limit: int) -> list[Message]:
+        return list(self._state.messages.get((owner_id, number), [])[-limit:]) if limit > 0 else []
+
+    async def messages(self, owner_id: str, number: int, limit: int, after_id: int | None) -> list[Message]:
+        found = [m for m in self._state.messages.get((owner_id, number), []) if after_id is None or m.id > after_id]
+        return found[:limit]
+
+
+class _InMemoryTransaction:
+    def __init__(self, state: _State) -> None:
+        self.tasks = InMemoryTaskRepository(state)
+        self.conversations = InMemoryConversationRepository(state)
+        self.idempotency = InMemoryIdempotencyRecords(state)
+        self.committed = False
+
+    async def commit(self) -> None:
+        self.committed = True
+
+
+class InMemoryUnitOfWork:
+    """Transactions over dicts: work is applied to a copy and swapped in on commit, so
+    leaving a block without committing loses it, as with a real database."""
+
+    def __init__(self) -> None:
+        self.state = _State()
+        self.commits = 0
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[_InMemoryTransaction]:
+        working = copy.deepcopy(self.state)
+        tx = _InMemoryTransaction(working)
+        yield tx
+        if tx.committed:
+            self.state = working
+            self.commits += 1
+
+
+class InMemoryHealthProbe:
+    def __init__(self) -> None:
+        self.up = True
+        self.current = True
+
+    async def ping(self) -> None:
+        from application.errors import StorageUnavailable
+
+        if not self.up:
+            raise StorageUnavailable("database unreachable")
+
+    async def schema_is_current(self) -> bool:
+        return self.current
+
+
+class StaticTokenVerifier:
+    """Accepts tokens of the form ``user:<id>``."""
+
+    async def verify(self, token: str) -> Principal:
+        if not token.startswith("user:") or len(token) <= 5:
+            raise InvalidToken("unknown token")
+        return Principal(token[5:])
+
+
+__all__ = [
+    "Conflict",
+    "FixedClock",
+    "InMemoryConversationRepository",
+    "InMemoryHealthProbe",
+    "InMemoryIdempotencyRecords",
+    "InMemoryTaskRepository",
+    "InMemoryUnitOfWork",
+    "StaticTokenVerifier",
+]
