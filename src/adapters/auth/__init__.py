@@ -1,1 +1,14 @@
-"""adapters/auth."""
+"""adapters/auth: the built-in Ed25519 issuer, its key file, and the JWT verifier."""
+
+from adapters.auth.issuer import Ed25519TokenIssuer, OwnKey
+from adapters.auth.keys import load_or_create_signing_key, public_jwk, write_new_signing_key
+from adapters.auth.verifier import JwtTokenVerifier
+
+__all__ = [
+    "Ed25519TokenIssuer",
+    "JwtTokenVerifier",
+    "OwnKey",
+    "load_or_create_signing_key",
+    "public_jwk",
+    "write_new_signing_key",
+]
