@@ -24,6 +24,7 @@ __all__ = [
     "RateLimited",
     "StorageUnavailable",
     "TaskNotFound",
+    "Unavailable",
     "ValidationError",
 ]
 

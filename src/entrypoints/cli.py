@@ -1,1 +1,124 @@
-def main() -> None: ...
+"""The ``todo-chatbot`` command: serve, migrate, token, keygen (and mcp)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from entrypoints.config import ConfigError, Settings, load_settings
+
+EXIT_CONFIG = 2
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from entrypoints import ioc
+    from entrypoints.http.app import create_app
+    from entrypoints.logs import configure_logging
+
+    configure_logging()
+    if settings.auto_migrate:
+        ioc.upgrade_database(settings)
+    if ioc.ensure_signing_key(settings):
+        print(f"Generated a signing key at {settings.signing_key_file}", file=sys.stderr)
+    if not settings.production:
+        print(
+            f"Todo Chatbot on {settings.public_url} (docs: {settings.public_url}/docs). "
+            "Get a token with: todo-chatbot token USER_ID",
+            file=sys.stderr,
+        )
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        loop="uvloop",
+        http="httptools",
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=10,
+        server_header=False,
+    )
+    return 0
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from entrypoints import ioc
+
+    action = args.action or "upgrade"
+    if action == "upgrade":
+        ioc.upgrade_database(settings, args.revision or "head")
+        print(f"database at {ioc.current_revision(settings)}")
+    elif action == "downgrade":
+        if not args.revision:
+            print("migrate downgrade needs a revision (e.g. base)", file=sys.stderr)
+            return EXIT_CONFIG
+        ioc.downgrade_database(settings, args.revision)
+        print(f"database at {ioc.current_revision(settings) or 'base'}")
+    else:
+        print(ioc.current_revision(settings) or "base")
+    return 0
+
+
+def _token(settings: Settings, args: argparse.Namespace) -> int:
+    from entrypoints import ioc
+
+    print(ioc.issue_token(settings, args.user_id, args.ttl))
+    return 0
+
+
+def _keygen(settings: Settings, args: argparse.Namespace) -> int:
+    from entrypoints import ioc
+
+    path = Path(args.path) if args.path else settings.signing_key_file
+    if path.exists():
+        print(f"{path} exists; refusing to overwrite it", file=sys.stderr)
+        return EXIT_CONFIG
+    ioc.write_signing_key(path)
+    print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+Command = Callable[[Settings, argparse.Namespace], int]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="todo-chatbot", description="Manage todo tasks by conversation.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="migrate (unless AUTO_MIGRATE=false), then listen on HOST:PORT")
+    serve.set_defaults(run=_serve)
+    migrate = sub.add_parser("migrate", help="upgrade (default), downgrade REV, or show the current revision")
+    migrate.add_argument("action", nargs="?", choices=["upgrade", "downgrade", "current"])
+    migrate.add_argument("revision", nargs="?")
+    migrate.set_defaults(run=_migrate)
+    token = sub.add_parser("token", help="print a token of the built-in issuer for USER_ID")
+    token.add_argument("user_id")
+    token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds (default 3600)")
+    token.set_defaults(run=_token)
+    keygen = sub.add_parser("keygen", help="write a new Ed25519 signing key (AUTH_SIGNING_KEY_FILE by default)")
+    keygen.add_argument("path", nargs="?")
+    keygen.set_defaults(run=_keygen)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; exit code 2 on invalid configuration."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    run: Command = args.run
+    return run(settings, args)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

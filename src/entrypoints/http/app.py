@@ -1,0 +1,104 @@
+"""The Litestar application factory: ``create_app(settings, *providers)``.
+
+Nothing is built at import time. ``providers`` (dishka) override the defaults of
+``entrypoints.ioc``, which is how tests swap adapters. Route handlers of each entry point
+(tasks, health, chat, MCP) are registered in ``_route_handlers``.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+from dishka import AsyncContainer, Provider
+from litestar import Litestar
+from litestar.config.allowed_hosts import AllowedHostsConfig
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from entrypoints.config import Settings
+from entrypoints.http.health import HealthController
+from entrypoints.http.middleware import RequestContextMiddleware
+from entrypoints.http.problems import exception_handlers
+from entrypoints.http.tasks import TaskController
+from entrypoints.ioc import make_container
+
+MAX_BODY_BYTES = 1024 * 1024
+VERSION = "0.1.0"
+
+
+def _route_handlers(settings: Settings) -> list[Any]:
+    return [HealthController, TaskController]
+
+
+def _lifespans(settings: Settings) -> list[Any]:
+    return []
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Todo Chatbot",
+        version=VERSION,
+        description="Manage todo tasks by REST, by chatting with an assistant, or over MCP.",
+        path="/",
+        render_plugins=[SwaggerRenderPlugin(path="/docs"), JsonRenderPlugin(path="/openapi.json")],
+        components=Components(
+            security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
+        ),
+        security=[{"bearer": []}],
+        use_handler_docstrings=True,
+    )
+
+
+def _container_lifespan(container: AsyncContainer) -> Any:
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await container.close()
+
+    return lifespan
+
+
+async def _freeze_heap(app: Litestar) -> None:
+    # Long-lived start-up objects leave the GC's generations: full collections stay cheap.
+    gc.collect()
+    gc.freeze()
+
+
+def create_app(settings: Settings, *providers: Provider) -> Litestar:
+    """Build the whole application for ``settings``; ``providers`` override adapters."""
+    container = make_container(settings, *providers)
+    lifespans: Sequence[AbstractAsyncContextManager[Any] | Any] = [
+        _container_lifespan(container),
+        *_lifespans(settings),
+    ]
+    cors = (
+        CORSConfig(allow_origins=list(settings.frontend_origins), allow_credentials=True)
+        if settings.frontend_origins
+        else None
+    )
+    return Litestar(
+        route_handlers=_route_handlers(settings),
+        state=State({"container": container, "services": {}, "settings": settings}),
+        lifespan=list(lifespans),
+        on_startup=[_freeze_heap],
+        exception_handlers=exception_handlers(settings.debug),
+        middleware=[DefineMiddleware(RequestContextMiddleware)],
+        allowed_hosts=AllowedHostsConfig(allowed_hosts=[*settings.allowed_hosts]),
+        cors_config=cors,
+        openapi_config=_openapi(),
+        request_max_body_size=MAX_BODY_BYTES,
+        debug=False,
+        logging_config=None,
+    )
+
+
+__all__ = ["create_app"]

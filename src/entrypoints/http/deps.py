@@ -1,0 +1,82 @@
+"""Request dependencies: app-scoped services from the container, the verified caller, the zone."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dishka import AsyncContainer
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import PermissionDeniedException
+
+from application.errors import InvalidToken, ValidationError
+from application.ports import Principal, TokenVerifier
+
+T = TypeVar("T")
+
+_UTC = ZoneInfo("UTC")
+
+
+async def resolve(state: State, kind: type[T]) -> T:
+    """An APP-scoped service; resolved once, then read from a dict (no per-request container)."""
+    cache: dict[type[Any], Any] = state.services
+    found = cache.get(kind)
+    if found is None:
+        container: AsyncContainer = state.container
+        found = cache[kind] = await container.get(kind)
+    return found  # type: ignore[no-any-return]
+
+
+def service(kind: type[T]) -> Provide:
+    """A Litestar dependency yielding the container's APP-scoped ``kind``."""
+
+    async def dependency(state: State) -> Any:
+        return await resolve(state, kind)
+
+    return Provide(dependency)
+
+
+def bearer_token(request: Request[Any, Any, Any]) -> str:
+    """The token of the ``Authorization: Bearer`` header (never the query string)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise InvalidToken("missing bearer token")
+    return token.strip()
+
+
+async def authenticate(request: Request[Any, Any, Any]) -> Principal:
+    """Verify the bearer token and remember the caller on the request scope (for logs)."""
+    verifier = await resolve(request.app.state, TokenVerifier)  # type: ignore[type-abstract]
+    principal = await verifier.verify(bearer_token(request))
+    request.scope["user_id"] = principal.user_id  # type: ignore[typeddict-unknown-key]
+    return principal
+
+
+async def owner_id(request: Request[Any, Any, Any], user_id: str) -> str:
+    """The caller's id, checked against ``{user_id}`` in the path (another user's path: 403)."""
+    principal = await authenticate(request)
+    if principal.user_id != user_id:
+        raise PermissionDeniedException("the path names another user than the token")
+    return principal.user_id
+
+
+def request_zone(request: Request[Any, Any, Any]) -> ZoneInfo:
+    """The ``X-Timezone`` header (IANA name), else UTC."""
+    name = request.headers.get("x-timezone")
+    return zone_named(name, "header.X-Timezone") if name else _UTC
+
+
+def zone_named(name: str | None, field: str) -> ZoneInfo:
+    """An IANA time zone by name (UTC when none); an unknown name is a validation error."""
+    if not name:
+        return _UTC
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError.single(field, f"unknown time zone {name!r}; use an IANA name like Europe/Paris") from None
+
+
+OWNER = {"owner_id": Provide(owner_id)}

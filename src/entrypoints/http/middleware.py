@@ -1,0 +1,83 @@
+"""ASGI middleware: request ids, security headers and one access log line per request."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from entrypoints.logs import hash_user
+
+log = logging.getLogger("todo_chatbot.access")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_API_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+]
+_API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+_HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+_DOCS_PREFIXES = ("/docs",)
+
+
+def _request_id(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"x-request-id":
+            candidate = value.decode("latin-1")
+            if _SAFE_ID.match(candidate):
+                return candidate
+    return uuid.uuid4().hex
+
+
+class RequestContextMiddleware:
+    """Echo or assign ``X-Request-ID``, add security headers, log the request without PII."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _request_id(scope)
+        scope["request_id"] = request_id  # type: ignore[typeddict-unknown-key]
+        started = time.perf_counter()
+        status = 500
+        extra_headers = [(b"x-request-id", request_id.encode()), *_API_HEADERS]
+        if not scope["path"].startswith(_DOCS_PREFIXES):
+            extra_headers.append(_API_CSP)
+        if scope.get("scheme") == "https":
+            extra_headers.append(_HSTS)
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), *extra_headers]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            _log_access(scope, status, time.perf_counter() - started, request_id)
+
+
+def _log_access(scope: Any, status: int, elapsed: float, request_id: str) -> None:
+    if not log.isEnabledFor(logging.INFO):
+        return
+    user = scope.get("user_id")
+    log.info(
+        "request",
+        extra={
+            "method": scope.get("method"),
+            "route": scope.get("path_template") or "-",
+            "status": status,
+            "ms": round(elapsed * 1000, 2),
+            "request_id": request_id,
+            "user": hash_user(user) if user else None,
+        },
+    )

@@ -1,0 +1,134 @@
+"""One table mapping errors to RFC 9457 problem responses."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from application.errors import (
+    AgentUnavailable,
+    Conflict,
+    InvalidToken,
+    NotFound,
+    RateLimited,
+    ValidationError,
+)
+from application.errors import Unavailable as DependencyUnavailable
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("todo_chatbot.http")
+
+_TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    413: "Request Entity Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response[dict[str, Any]]:
+    """A problem-details response."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def problem_body(status: int, detail: str, **extra: Any) -> dict[str, Any]:
+    """The body of a problem, for places that are not a response (an SSE ``error`` event)."""
+    return {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status, "detail": detail, **extra}
+
+
+def _validation(_: Request[Any, Any, Any], exc: ValidationError) -> Response[dict[str, Any]]:
+    errors = [{"field": e.field, "message": e.message} for e in exc.errors]
+    fields = ", ".join(e.field for e in exc.errors)
+    return problem(422, f"invalid input: {fields}", errors=errors)
+
+
+def _litestar_validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+    errors = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            source, key = item.get("source"), item.get("key")
+            field = f"{source}.{key}" if source and key else str(key or source or "body")
+            errors.append({"field": field, "message": str(item.get("message", "invalid value"))})
+    return problem(422, "invalid input", errors=errors or [{"field": "body", "message": exc.detail}])
+
+
+def _not_found(_: Request[Any, Any, Any], exc: NotFound) -> Response[dict[str, Any]]:
+    return problem(404, str(exc))
+
+
+def _conflict(_: Request[Any, Any, Any], exc: Conflict) -> Response[dict[str, Any]]:
+    return problem(409, str(exc))
+
+
+def _unauthorized(_: Request[Any, Any, Any], exc: InvalidToken | NotAuthorizedException) -> Response[dict[str, Any]]:
+    detail = str(exc.detail) if isinstance(exc, HTTPException) else str(exc)
+    return problem(401, detail, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+
+def _rate_limited(_: Request[Any, Any, Any], exc: RateLimited) -> Response[dict[str, Any]]:
+    return problem(429, str(exc), headers={"Retry-After": str(exc.retry_after)})
+
+
+def _unavailable(_: Request[Any, Any, Any], exc: DependencyUnavailable) -> Response[dict[str, Any]]:
+    extra: dict[str, Any] = {}
+    if isinstance(exc, AgentUnavailable) and exc.conversation_id is not None:
+        extra["conversation_id"] = exc.conversation_id
+    return problem(503, str(exc), headers={"Retry-After": str(exc.retry_after)}, **extra)
+
+
+def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    return problem(exc.status_code, str(exc.detail), headers=exc.headers)
+
+
+def make_internal_handler(debug: bool) -> Callable[[Request[Any, Any, Any], Exception], Response[dict[str, Any]]]:
+    def _internal(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+        log.error("unhandled error", exc_info=exc, extra={"request_id": request.scope.get("request_id")})
+        detail = f"{type(exc).__name__}: {exc}" if debug else "an unexpected error occurred"
+        return problem(HTTP_500_INTERNAL_SERVER_ERROR, detail)
+
+    return _internal
+
+
+def exception_handlers(debug: bool) -> dict[Any, Any]:
+    """The app-wide exception table (the only place errors become HTTP statuses)."""
+    return {
+        ValidationError: _validation,
+        ValidationException: _litestar_validation,
+        NotFound: _not_found,
+        Conflict: _conflict,
+        InvalidToken: _unauthorized,
+        NotAuthorizedException: _unauthorized,
+        RateLimited: _rate_limited,
+        DependencyUnavailable: _unavailable,
+        HTTPException: _http,
+        Exception: make_internal_handler(debug),
+    }
+
+
+__all__ = ["PROBLEM_JSON", "exception_handlers", "problem", "problem_body"]

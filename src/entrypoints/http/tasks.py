@@ -1,0 +1,128 @@
+"""The task REST API: /api/{user_id}/tasks (see docs/api.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar.params import FromQuery
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from application.errors import ValidationError
+from application.schemas import NewTask, TagList, TaskChanges, TaskFilter, TaskPage, TaskView
+from application.task_list import ListTasks
+from application.tasks import AddTask, DeleteTask, GetTask, ListTags, RestoreTask, ToggleTask, UpdateTask
+from application.validation import convert, decode_json
+from entrypoints.http.deps import OWNER, request_zone, service
+from entrypoints.http.problems import problem
+
+MAX_IDEMPOTENCY_KEY = 255
+
+
+async def read_body(request: Request[Any, Any, Any], into: type[Any]) -> Any:
+    """Decode the JSON body into a command; malformed JSON is a 400."""
+    raw = await request.body()
+    try:
+        return decode_json(raw or b"", into)
+    except ValueError:
+        raise _BadJson from None
+
+
+class _BadJson(Exception):
+    pass
+
+
+def bad_json_handler(_: Request[Any, Any, Any], __: Exception) -> Response[dict[str, Any]]:
+    return problem(400, "the request body is not valid JSON")
+
+
+class TaskController(Controller):
+    """Tasks of the user named in the path; the token must name the same user."""
+
+    path = "/api/{user_id:str}"
+    tags = ["tasks"]  # noqa: RUF012
+    dependencies = OWNER
+    exception_handlers = {_BadJson: bad_json_handler}  # noqa: RUF012
+
+    @get("/tasks", dependencies={"use_case": service(ListTasks)})
+    async def list_tasks(
+        self,
+        request: Request[Any, Any, Any],
+        owner_id: str,
+        use_case: ListTasks,
+        status: FromQuery[str | None] = None,
+        priority: FromQuery[str | None] = None,
+        tag: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+        due_before: FromQuery[str | None] = None,
+        due_after: FromQuery[str | None] = None,
+        overdue: FromQuery[str | None] = None,
+        sort: FromQuery[str | None] = None,
+        order: FromQuery[str | None] = None,
+        limit: FromQuery[str | None] = None,
+        cursor: FromQuery[str | None] = None,
+    ) -> TaskPage:
+        """List tasks: filter by status, priority, tag, text, due range or overdue; sort; page by cursor."""
+        given = {
+            "status": status, "priority": priority, "tag": tag, "q": q, "due_before": due_before,
+            "due_after": due_after, "overdue": overdue, "sort": sort, "order": order, "limit": limit,
+            "cursor": cursor,
+        }  # fmt: skip
+        query = convert(
+            {k: v for k, v in given.items() if v is not None}, TaskFilter, prefix="query", from_strings=True
+        )
+        return await use_case.execute(owner_id, query, request_zone(request), field_prefix="query")
+
+    @post("/tasks", status_code=HTTP_201_CREATED, dependencies={"use_case": service(AddTask)})
+    async def add_task(self, request: Request[Any, Any, Any], owner_id: str, use_case: AddTask) -> Response[TaskView]:
+        """Create a task. An ``Idempotency-Key`` header makes retries safe for 24 hours."""
+        command: NewTask = await read_body(request, NewTask)
+        key = request.headers.get("idempotency-key")
+        if key is not None and not 0 < len(key.strip()) <= MAX_IDEMPOTENCY_KEY:
+            raise ValidationError.single("header.Idempotency-Key", f"must be 1..{MAX_IDEMPOTENCY_KEY} characters")
+        view = await use_case.execute(owner_id, command, key.strip() if key else None)
+        location = f"/api/{owner_id}/tasks/{view.id}"
+        return Response(view, status_code=HTTP_201_CREATED, headers={"Location": location})
+
+    @get("/tasks/{task_id:int}", dependencies={"use_case": service(GetTask)})
+    async def get_task(self, owner_id: str, task_id: int, use_case: GetTask) -> TaskView:
+        """One task by id."""
+        return await use_case.execute(owner_id, task_id)
+
+    @patch("/tasks/{task_id:int}", dependencies={"use_case": service(UpdateTask)})
+    async def update_task(
+        self, request: Request[Any, Any, Any], owner_id: str, task_id: int, use_case: UpdateTask
+    ) -> TaskView:
+        """Change some fields; ``null`` clears description or due; ``tags`` replaces the list."""
+        changes: TaskChanges = await read_body(request, TaskChanges)
+        return await use_case.execute(owner_id, task_id, changes, request_zone(request))
+
+    @put("/tasks/{task_id:int}", dependencies={"use_case": service(UpdateTask)})
+    async def replace_task(
+        self, request: Request[Any, Any, Any], owner_id: str, task_id: int, use_case: UpdateTask
+    ) -> TaskView:
+        """Same as PATCH (kept for Phase II clients)."""
+        changes: TaskChanges = await read_body(request, TaskChanges)
+        return await use_case.execute(owner_id, task_id, changes, request_zone(request))
+
+    @patch("/tasks/{task_id:int}/complete", dependencies={"use_case": service(ToggleTask)})
+    async def toggle_task(
+        self, request: Request[Any, Any, Any], owner_id: str, task_id: int, use_case: ToggleTask
+    ) -> TaskView:
+        """Toggle done / not done (a recurring task advances to its next occurrence instead)."""
+        return await use_case.execute(owner_id, task_id, request_zone(request))
+
+    @delete("/tasks/{task_id:int}", status_code=HTTP_204_NO_CONTENT, dependencies={"use_case": service(DeleteTask)})
+    async def delete_task(self, owner_id: str, task_id: int, use_case: DeleteTask) -> None:
+        """Move a task to the trash (restorable for 30 days)."""
+        await use_case.execute(owner_id, task_id)
+
+    @post("/tasks/{task_id:int}/restore", status_code=200, dependencies={"use_case": service(RestoreTask)})
+    async def restore_task(self, owner_id: str, task_id: int, use_case: RestoreTask) -> TaskView:
+        """Bring a task back from the trash."""
+        return await use_case.execute(owner_id, task_id)
+
+    @get("/tags", dependencies={"use_case": service(ListTags)})
+    async def list_tags(self, owner_id: str, use_case: ListTags) -> TagList:
+        """Tags over the user's live tasks with their counts."""
+        return await use_case.execute(owner_id)

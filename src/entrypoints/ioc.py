@@ -1,0 +1,131 @@
+"""The composition root: which adapter fills which port (dishka providers).
+
+Settings arrive as container context. Everything here is APP-scoped: use cases hold no
+request state (each opens its own transaction), so requests need no container of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from dishka import AsyncContainer, Provider, Scope, from_context, make_async_container, provide, provide_all
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.auth import Ed25519TokenIssuer, JwtTokenVerifier, load_or_create_signing_key, write_new_signing_key
+from adapters.clock import SystemClock
+from adapters.persistence import SqlHealthProbe, SqlUnitOfWork, create_engine, migrate
+from application.ports import Clock, HealthProbe, TokenIssuer, TokenVerifier, UnitOfWork
+from application.task_list import ListTasks
+from application.tasks import (
+    AddTask,
+    CompleteTask,
+    DeleteTask,
+    GetTask,
+    ListTags,
+    RestoreTask,
+    ToggleTask,
+    UpdateTask,
+)
+from application.tools import TaskOperations, TaskTools
+from entrypoints.config import Settings
+
+
+class CoreProvider(Provider):
+    """Use cases and the tool catalogue."""
+
+    scope = Scope.APP
+    settings = from_context(provides=Settings, scope=Scope.APP)
+    clock = provide(SystemClock, provides=Clock)
+    use_cases = provide_all(
+        AddTask, ListTasks, GetTask, UpdateTask, CompleteTask, ToggleTask, DeleteTask, RestoreTask, ListTags
+    )
+    operations = provide(TaskOperations)
+    tools = provide(TaskTools)
+
+
+class PersistenceProvider(Provider):
+    """SQLAlchemy engine, unit of work and health probe for the configured database."""
+
+    scope = Scope.APP
+
+    @provide
+    async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:
+        engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
+        yield engine
+        await engine.dispose()
+
+    @provide
+    def unit_of_work(self, engine: AsyncEngine) -> UnitOfWork:
+        return SqlUnitOfWork(engine)
+
+    @provide
+    def health(self, engine: AsyncEngine) -> HealthProbe:
+        return SqlHealthProbe(engine)
+
+
+class AuthProvider(Provider):
+    """The built-in issuer and the verifier of every accepted kind of token."""
+
+    scope = Scope.APP
+
+    @provide
+    def issuer(self, settings: Settings, clock: Clock) -> TokenIssuer:
+        key, _ = load_or_create_signing_key(settings.signing_key_file)
+        return Ed25519TokenIssuer(key, issuer=settings.public_url, audience=settings.public_url, clock=clock)
+
+    @provide
+    async def verifier(self, settings: Settings, issuer: TokenIssuer, clock: Clock) -> AsyncIterator[TokenVerifier]:
+        verifier = JwtTokenVerifier(
+            own_issuer=issuer,
+            public_url=settings.public_url,
+            hs256_secret=settings.better_auth_secret,
+            better_auth_jwks_url=settings.better_auth_jwks_url,
+            better_auth_issuer=settings.better_auth_issuer or settings.better_auth_url,
+            better_auth_audience=settings.better_auth_audience or settings.better_auth_url,
+            clock=clock,
+        )
+        yield verifier
+        await verifier.aclose()
+
+
+def default_providers() -> list[Provider]:
+    return [CoreProvider(), PersistenceProvider(), AuthProvider()]
+
+
+def make_container(settings: Settings, *overrides: Provider) -> AsyncContainer:
+    """The app container; ``overrides`` replace default providers' answers (tests)."""
+    return make_async_container(*default_providers(), *overrides, context={Settings: settings})
+
+
+def ensure_signing_key(settings: Settings) -> bool:
+    """Create the built-in issuer's key file if it is missing; True when it was created."""
+    _, created = load_or_create_signing_key(settings.signing_key_file)
+    return created
+
+
+def write_signing_key(path: Path) -> None:
+    """Write a new Ed25519 signing key (PEM, mode 0600) to ``path``."""
+    write_new_signing_key(path)
+
+
+def issue_token(settings: Settings, user_id: str, ttl_seconds: int) -> str:
+    """A token of the built-in issuer for ``user_id``."""
+    key, _ = load_or_create_signing_key(settings.signing_key_file)
+    issuer = Ed25519TokenIssuer(key, issuer=settings.public_url, audience=settings.public_url, clock=SystemClock())
+    return issuer.issue(user_id, ttl_seconds)
+
+
+def upgrade_database(settings: Settings, revision: str = "head") -> None:
+    """Migrate the configured database up to ``revision`` (call outside an event loop)."""
+    migrate.upgrade(settings.database_url, revision)
+
+
+def downgrade_database(settings: Settings, revision: str) -> None:
+    """Migrate the configured database down to ``revision``."""
+    migrate.downgrade(settings.database_url, revision)
+
+
+def current_revision(settings: Settings) -> str | None:
+    """The database's current migration, or None when it has none."""
+    return migrate.current(settings.database_url)
