@@ -2,8 +2,9 @@
 
 Only Ed25519 (``kty`` OKP, ``crv`` Ed25519) signing keys with a ``kid`` are kept; an
 entry without ``alg`` is accepted (Better Auth publishes none). A ``kid`` not in the cache
-triggers a refetch at most once per ``refetch_seconds`` (after a failed fetch, after
-``retry_seconds``), and concurrent callers share one fetch.
+triggers a refetch (the first one at once: a key was rotated), then at most one refetch
+per ``refetch_seconds``; after a failed fetch the next try waits ``retry_seconds``.
+Concurrent callers share one fetch.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class RemoteJwks:
         self._retry = retry_seconds
         self._keys: dict[str, Ed25519PublicKey] | None = None
         self._last_attempt: float | None = None
+        self._last_refetch: float | None = None
         self._last_failed = False
         self._lock = asyncio.Lock()
 
@@ -96,13 +98,20 @@ class RemoteJwks:
             raise AuthUnavailable("the Better Auth JWKS cannot be fetched", retry_after=int(self._retry))
         raise InvalidToken("unknown key id")
 
+    def _may_fetch(self, now: float) -> bool:
+        if self._last_attempt is None:
+            return True
+        if self._last_failed:
+            return now - self._last_attempt >= self._retry
+        return self._last_refetch is None or now - self._last_refetch >= self._refetch
+
     async def _maybe_refresh(self) -> None:
         now = self._clock.now().timestamp()
-        if self._last_attempt is not None:
-            wait = self._retry if self._last_failed else self._refetch
-            if now - self._last_attempt < wait:
-                return
+        if not self._may_fetch(now):
+            return
         self._last_attempt = now
+        if self._keys is not None:
+            self._last_refetch = now
         try:
             keys = await self._fetch()
         except JwksFetchError as exc:
