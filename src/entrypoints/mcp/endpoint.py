@@ -1,0 +1,137 @@
+"""The ASGI endpoint mounted at ``/mcp``: DNS-rebinding checks, bearer authentication with
+the application's ``TokenVerifier``, then the SDK's streamable HTTP session manager.
+
+The verified caller is put on the ASGI scope; ``request_caller`` reads it back inside a
+tool call (the SDK hands handlers the request it was served for).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import mcp_types as types
+from mcp.server.context import ServerRequestContext
+from mcp.shared.exceptions import MCPError
+
+from application.errors import AuthUnavailable, InvalidToken
+from application.ports import TokenVerifier
+from application.tools import ToolContext
+from entrypoints.mcp.guard import HostRules, OriginRules, bearer_token, header
+from entrypoints.mcp.server import Lazy
+
+CALLER_KEY = "todo_chatbot.mcp_caller"
+"""Where the endpoint leaves the verified ``ToolContext`` on the ASGI scope."""
+
+_UTC = ZoneInfo("UTC")
+_TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    421: "Misdirected Request",
+    503: "Service Unavailable",
+}
+
+ASGIHandler = Callable[[Any, Any, Any], Awaitable[None]]
+VerifierSource = TokenVerifier | Callable[[], Awaitable[TokenVerifier]]
+"""A ``TokenVerifier``, or an async factory resolving it on first use."""
+
+
+def lazy_verifier(source: VerifierSource) -> Lazy[TokenVerifier]:
+    """The verifier from the object itself or from its factory."""
+    if hasattr(source, "verify"):
+        return Lazy(value=cast(TokenVerifier, source))
+    return Lazy(factory=source)
+
+
+async def send_problem(send: Any, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
+    """An RFC 9457 problem response, written straight to ASGI."""
+    body = json.dumps(
+        {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status, "detail": detail}
+    )
+    raw_headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
+    raw_headers += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": body.encode()})
+
+
+def request_zone(scope: Any) -> ZoneInfo | None:
+    """The ``X-Timezone`` header as a time zone (UTC without one); None when it is unknown."""
+    name = header(scope, b"x-timezone")
+    if not name or not name.strip():
+        return _UTC
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+class McpEndpoint:
+    """``/mcp`` and ``/mcp/``: checks Host and Origin, verifies the bearer token, serves MCP."""
+
+    def __init__(
+        self,
+        handle: ASGIHandler,
+        verifier: VerifierSource,
+        hosts: HostRules,
+        origins: OriginRules,
+        resource_metadata_url: str,
+    ) -> None:
+        self._handle = handle
+        self._verifier = lazy_verifier(verifier)
+        self._hosts = hosts
+        self._origins = origins
+        self._metadata = f'resource_metadata="{resource_metadata_url}"'
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("path", "/") not in {"", "/"}:
+            await send_problem(send, 404, "Not found. The MCP endpoint is /mcp.")
+            return
+        if not self._hosts.allows(header(scope, b"host")):
+            await send_problem(send, 421, "Invalid Host header")
+            return
+        if not self._origins.allows(header(scope, b"origin")):
+            await send_problem(send, 403, "Invalid Origin header")
+            return
+        context = await self._authenticate(scope, send)
+        if context is not None:
+            scope[CALLER_KEY] = context
+            await self._handle(scope, receive, send)
+
+    async def _authenticate(self, scope: Any, send: Any) -> ToolContext | None:
+        """The caller of a valid token; otherwise the error is sent and None returned."""
+        token = bearer_token(scope)
+        if token is None:
+            challenge = f"Bearer {self._metadata}"
+            await send_problem(send, 401, "A bearer token is required.", {"WWW-Authenticate": challenge})
+            return None
+        try:
+            principal = await (await self._verifier.get()).verify(token)
+        except InvalidToken:
+            challenge = f'Bearer error="invalid_token", error_description="The token is invalid", {self._metadata}'
+            await send_problem(send, 401, "The bearer token is invalid or expired.", {"WWW-Authenticate": challenge})
+            return None
+        except AuthUnavailable as exc:
+            retry = {"Retry-After": str(exc.retry_after)}
+            await send_problem(send, 503, "Signing keys cannot be fetched right now; try again later.", retry)
+            return None
+        zone = request_zone(scope)
+        if zone is None:
+            await send_problem(send, 400, "X-Timezone must be an IANA time zone name such as Europe/Paris.")
+            return None
+        return ToolContext(principal.user_id, zone)
+
+
+def request_caller(ctx: ServerRequestContext[Any, Any]) -> ToolContext:
+    """The verified caller the endpoint left on the request this call came with."""
+    scope = getattr(ctx.request, "scope", None)
+    context = scope.get(CALLER_KEY) if scope is not None else None
+    if not isinstance(context, ToolContext):
+        raise MCPError(types.INVALID_REQUEST, "This request carries no verified caller.")
+    return context
+
+
+__all__ = ["CALLER_KEY", "McpEndpoint", "VerifierSource", "request_caller", "send_problem"]

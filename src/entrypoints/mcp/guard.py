@@ -1,0 +1,93 @@
+"""Checks on an HTTP request to ``/mcp`` before the MCP layer sees it: DNS-rebinding
+protection (the ``Host`` and a browser's ``Origin``) and the bearer token header.
+
+Hosts are compared by name, whatever the port, so ``localhost`` allows ``localhost:8000``
+(the SDK's own ``localhost:*`` patterns refuse a Host without a port with a 421).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def header(scope: Any, name: bytes) -> str | None:
+    """The first value of a request header (``name`` in lower case), or None."""
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+def host_name(value: str) -> str:
+    """The host name of a ``Host`` header or an allowed-host entry, without port, lower case."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        return value[: value.find("]") + 1] if "]" in value else value
+    name, colon, port = value.rpartition(":")
+    return name if colon and (port.isdigit() or port == "*") else value
+
+
+class HostRules:
+    """Allowed ``Host`` names: exact names, ``*.example.com`` suffixes, or ``*`` for any."""
+
+    def __init__(self, hosts: Iterable[str]) -> None:
+        names = {host_name(h) for h in hosts if h.strip()}
+        self.any = "*" in names
+        self.exact = frozenset(n for n in names if not n.startswith("*."))
+        self.suffixes = tuple(n[1:] for n in names if n.startswith("*."))
+
+    def allows(self, value: str | None) -> bool:
+        """Whether a request with this ``Host`` header may be served."""
+        if self.any:
+            return True
+        if not value:
+            return False
+        name = host_name(value)
+        return name in self.exact or (bool(self.suffixes) and name.endswith(self.suffixes))
+
+
+def normalize_origin(value: str) -> str:
+    """``scheme://host[:port]`` in lower case, without a default port or trailing slash."""
+    parts = urlsplit(value.strip().rstrip("/").lower())
+    if not parts.scheme or not parts.hostname:
+        return value.strip().lower()
+    try:
+        port = parts.port
+    except ValueError:
+        return value.strip().lower()
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    if port is None or port == _DEFAULT_PORTS.get(parts.scheme):
+        return f"{parts.scheme}://{host}"
+    return f"{parts.scheme}://{host}:{port}"
+
+
+class OriginRules:
+    """Allowed browser origins; a request without ``Origin`` (not from a browser) passes."""
+
+    def __init__(self, origins: Iterable[str]) -> None:
+        listed = [o for o in origins if o.strip()]
+        self.any = "*" in listed
+        self.allowed = frozenset(normalize_origin(o) for o in listed if o != "*")
+
+    def allows(self, value: str | None) -> bool:
+        """Whether a request with this ``Origin`` header may be served."""
+        if not value or self.any:
+            return True
+        return normalize_origin(value) in self.allowed
+
+
+def bearer_token(scope: Any) -> str | None:
+    """The token of an ``Authorization: Bearer`` header; never read from the query string."""
+    value = header(scope, b"authorization")
+    if value is None:
+        return None
+    scheme, _, token = value.strip().partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+__all__ = ["HostRules", "OriginRules", "bearer_token", "header", "host_name", "normalize_origin"]
