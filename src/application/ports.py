@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from domain.conversations import Conversation, Message
+from domain.conversations import Conversation, Message, ToolCallRecord
 from domain.tasks import Priority, Task
+
+if TYPE_CHECKING:
+    from application.tools import Tool, ToolOutcome
 
 
 class Clock(Protocol):
@@ -150,9 +154,14 @@ class ConversationRepository(Protocol):
 class Transaction(Protocol):
     """One unit of work: repositories sharing a transaction."""
 
-    tasks: TaskRepository
-    conversations: ConversationRepository
-    idempotency: IdempotencyRecords
+    @property
+    def tasks(self) -> TaskRepository: ...
+
+    @property
+    def conversations(self) -> ConversationRepository: ...
+
+    @property
+    def idempotency(self) -> IdempotencyRecords: ...
 
     async def commit(self) -> None:
         """Make the work durable. Leaving the block without it rolls everything back."""
@@ -206,7 +215,85 @@ class TokenIssuer(Protocol):
         ...
 
 
+class ToolExecutor(Protocol):
+    """The task tools bound to one caller. The caller's identity and time zone are bound
+    here, so no tool argument can name another user."""
+
+    @property
+    def catalogue(self) -> tuple[Tool, ...]:
+        """The tools the agent may offer the model (the one catalogue)."""
+        ...
+
+    async def call(self, name: str, arguments: Mapping[str, Any]) -> ToolOutcome:
+        """Run a tool for the bound caller; failures come back as error outcomes."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCallEvent:
+    """The agent is about to run a tool (SSE ``tool_call``)."""
+
+    call_id: str
+    name: str
+    arguments: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ToolResultEvent:
+    """A tool finished (SSE ``tool_result``); ``result`` is JSON-ready."""
+
+    call_id: str
+    name: str
+    result: Any
+    is_error: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TextDelta:
+    """A piece of the reply text (SSE ``delta``); the deltas add up to the reply."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgentReply:
+    """The last event of a turn: the whole reply and every tool call made, in order."""
+
+    text: str
+    tool_calls: tuple[ToolCallRecord, ...] = ()
+
+
+AgentEvent = ToolCallEvent | ToolResultEvent | TextDelta | AgentReply
+
+
+@dataclass(frozen=True, slots=True)
+class AgentTurn:
+    """What an agent gets for one turn: the bounded history (oldest first, without the new
+    message), the new message, the user's clock and zone, and the tools bound to the user.
+    ``stream`` asks for text deltas as they come (else one delta with the whole text is fine)."""
+
+    history: tuple[Message, ...]
+    message: str
+    now: datetime
+    zone: tzinfo
+    tools: ToolExecutor
+    stream: bool = False
+
+
+class ChatAgent(Protocol):
+    """Answers one chat turn, calling task tools through ``turn.tools`` only."""
+
+    def run(self, turn: AgentTurn) -> AsyncIterator[AgentEvent]:
+        """Events as they happen, ending with exactly one ``AgentReply``. Raises
+        ``AgentUnavailable`` when the model cannot answer (unreachable, failing, circuit open)."""
+        ...
+
+
 __all__ = [
+    "AgentEvent",
+    "AgentReply",
+    "AgentTurn",
+    "ChatAgent",
     "Clock",
     "ConversationRepository",
     "HealthProbe",
@@ -218,8 +305,12 @@ __all__ = [
     "TaskRepository",
     "TaskSort",
     "TaskStatus",
+    "TextDelta",
     "TokenIssuer",
     "TokenVerifier",
+    "ToolCallEvent",
+    "ToolExecutor",
+    "ToolResultEvent",
     "Transaction",
     "UnitOfWork",
 ]

@@ -14,7 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.auth import Ed25519TokenIssuer, JwtTokenVerifier, load_or_create_signing_key, write_new_signing_key
 from adapters.clock import SystemClock
-from adapters.persistence import SqlHealthProbe, SqlUnitOfWork, create_engine, migrate
+from adapters.persistence import migrate
+from adapters.persistence.engine import create_engine
+from adapters.persistence.health import SqlHealthProbe
+from adapters.persistence.sql_uow import SqlUnitOfWork
 from application.ports import Clock, HealthProbe, TokenIssuer, TokenVerifier, UnitOfWork
 from application.task_list import ListTasks
 from application.tasks import (
@@ -41,7 +44,10 @@ class CoreProvider(Provider):
         AddTask, ListTasks, GetTask, UpdateTask, CompleteTask, ToggleTask, DeleteTask, RestoreTask, ListTags
     )
     operations = provide(TaskOperations)
-    tools = provide(TaskTools)
+
+    @provide
+    def tools(self, operations: TaskOperations) -> TaskTools:
+        return TaskTools(operations)
 
 
 class PersistenceProvider(Provider):
@@ -70,20 +76,25 @@ class AuthProvider(Provider):
     scope = Scope.APP
 
     @provide
-    def issuer(self, settings: Settings, clock: Clock) -> TokenIssuer:
+    def issuer(self, settings: Settings, clock: Clock) -> Ed25519TokenIssuer:
         key, _ = load_or_create_signing_key(settings.signing_key_file)
         return Ed25519TokenIssuer(key, issuer=settings.public_url, audience=settings.public_url, clock=clock)
 
     @provide
-    async def verifier(self, settings: Settings, issuer: TokenIssuer, clock: Clock) -> AsyncIterator[TokenVerifier]:
+    def public_issuer(self, issuer: Ed25519TokenIssuer) -> TokenIssuer:
+        return issuer
+
+    @provide
+    async def verifier(
+        self, settings: Settings, issuer: Ed25519TokenIssuer, clock: Clock
+    ) -> AsyncIterator[TokenVerifier]:
         verifier = JwtTokenVerifier(
-            own_issuer=issuer,
-            public_url=settings.public_url,
-            hs256_secret=settings.better_auth_secret,
-            better_auth_jwks_url=settings.better_auth_jwks_url,
-            better_auth_issuer=settings.better_auth_issuer or settings.better_auth_url,
-            better_auth_audience=settings.better_auth_audience or settings.better_auth_url,
+            own_key=issuer.verification_key(),
             clock=clock,
+            hs256_secret=settings.better_auth_secret,
+            better_auth_url=settings.better_auth_url,
+            better_auth_issuer=settings.better_auth_issuer,
+            better_auth_audience=settings.better_auth_audience,
         )
         yield verifier
         await verifier.aclose()

@@ -10,6 +10,7 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import PermissionDeniedException
+from litestar.params import FromPath
 
 from application.errors import InvalidToken, ValidationError
 from application.ports import Principal, TokenVerifier
@@ -55,7 +56,7 @@ async def authenticate(request: Request[Any, Any, Any]) -> Principal:
     return principal
 
 
-async def owner_id(request: Request[Any, Any, Any], user_id: str) -> str:
+async def owner_id(request: Request[Any, Any, Any], user_id: FromPath[str]) -> str:
     """The caller's id, checked against ``{user_id}`` in the path (another user's path: 403)."""
     principal = await authenticate(request)
     if principal.user_id != user_id:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post, put
-from litestar.params import FromQuery
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from application.errors import ValidationError
@@ -48,8 +49,8 @@ class TaskController(Controller):
     async def list_tasks(
         self,
         request: Request[Any, Any, Any],
-        owner_id: str,
-        use_case: ListTasks,
+        owner_id: NamedDependency[str],
+        use_case: NamedDependency[ListTasks],
         status: FromQuery[str | None] = None,
         priority: FromQuery[str | None] = None,
         tag: FromQuery[str | None] = None,
@@ -74,7 +75,9 @@ class TaskController(Controller):
         return await use_case.execute(owner_id, query, request_zone(request), field_prefix="query")
 
     @post("/tasks", status_code=HTTP_201_CREATED, dependencies={"use_case": service(AddTask)})
-    async def add_task(self, request: Request[Any, Any, Any], owner_id: str, use_case: AddTask) -> Response[TaskView]:
+    async def add_task(
+        self, request: Request[Any, Any, Any], owner_id: NamedDependency[str], use_case: NamedDependency[AddTask]
+    ) -> Response[TaskView]:
         """Create a task. An ``Idempotency-Key`` header makes retries safe for 24 hours."""
         command: NewTask = await read_body(request, NewTask)
         key = request.headers.get("idempotency-key")
@@ -85,13 +88,19 @@ class TaskController(Controller):
         return Response(view, status_code=HTTP_201_CREATED, headers={"Location": location})
 
     @get("/tasks/{task_id:int}", dependencies={"use_case": service(GetTask)})
-    async def get_task(self, owner_id: str, task_id: int, use_case: GetTask) -> TaskView:
+    async def get_task(
+        self, owner_id: NamedDependency[str], task_id: FromPath[int], use_case: NamedDependency[GetTask]
+    ) -> TaskView:
         """One task by id."""
         return await use_case.execute(owner_id, task_id)
 
     @patch("/tasks/{task_id:int}", dependencies={"use_case": service(UpdateTask)})
     async def update_task(
-        self, request: Request[Any, Any, Any], owner_id: str, task_id: int, use_case: UpdateTask
+        self,
+        request: Request[Any, Any, Any],
+        owner_id: NamedDependency[str],
+        task_id: FromPath[int],
+        use_case: NamedDependency[UpdateTask],
     ) -> TaskView:
         """Change some fields; ``null`` clears description or due; ``tags`` replaces the list."""
         changes: TaskChanges = await read_body(request, TaskChanges)
@@ -99,7 +108,11 @@ class TaskController(Controller):
 
     @put("/tasks/{task_id:int}", dependencies={"use_case": service(UpdateTask)})
     async def replace_task(
-        self, request: Request[Any, Any, Any], owner_id: str, task_id: int, use_case: UpdateTask
+        self,
+        request: Request[Any, Any, Any],
+        owner_id: NamedDependency[str],
+        task_id: FromPath[int],
+        use_case: NamedDependency[UpdateTask],
     ) -> TaskView:
         """Same as PATCH (kept for Phase II clients)."""
         changes: TaskChanges = await read_body(request, TaskChanges)
@@ -107,22 +120,30 @@ class TaskController(Controller):
 
     @patch("/tasks/{task_id:int}/complete", dependencies={"use_case": service(ToggleTask)})
     async def toggle_task(
-        self, request: Request[Any, Any, Any], owner_id: str, task_id: int, use_case: ToggleTask
+        self,
+        request: Request[Any, Any, Any],
+        owner_id: NamedDependency[str],
+        task_id: FromPath[int],
+        use_case: NamedDependency[ToggleTask],
     ) -> TaskView:
         """Toggle done / not done (a recurring task advances to its next occurrence instead)."""
         return await use_case.execute(owner_id, task_id, request_zone(request))
 
     @delete("/tasks/{task_id:int}", status_code=HTTP_204_NO_CONTENT, dependencies={"use_case": service(DeleteTask)})
-    async def delete_task(self, owner_id: str, task_id: int, use_case: DeleteTask) -> None:
+    async def delete_task(
+        self, owner_id: NamedDependency[str], task_id: FromPath[int], use_case: NamedDependency[DeleteTask]
+    ) -> None:
         """Move a task to the trash (restorable for 30 days)."""
         await use_case.execute(owner_id, task_id)
 
     @post("/tasks/{task_id:int}/restore", status_code=200, dependencies={"use_case": service(RestoreTask)})
-    async def restore_task(self, owner_id: str, task_id: int, use_case: RestoreTask) -> TaskView:
+    async def restore_task(
+        self, owner_id: NamedDependency[str], task_id: FromPath[int], use_case: NamedDependency[RestoreTask]
+    ) -> TaskView:
         """Bring a task back from the trash."""
         return await use_case.execute(owner_id, task_id)
 
     @get("/tags", dependencies={"use_case": service(ListTags)})
-    async def list_tags(self, owner_id: str, use_case: ListTags) -> TagList:
+    async def list_tags(self, owner_id: NamedDependency[str], use_case: NamedDependency[ListTags]) -> TagList:
         """Tags over the user's live tasks with their counts."""
         return await use_case.execute(owner_id)
