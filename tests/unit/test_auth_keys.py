@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ec import SECP256R1, generate_private_key
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from adapters.auth import Ed25519TokenIssuer, load_or_create_signing_key, public_jwk, write_new_signing_key
+from adapters.auth import Ed25519TokenIssuer, keys, load_or_create_signing_key, public_jwk, write_new_signing_key
 from adapters.auth.keys import b64url_decode, jwk_thumbprint, raw_public_bytes, read_signing_key
 from tests.fakes import FixedClock
 
@@ -53,6 +53,42 @@ def test_write_new_signing_key_never_overwrites(tmp_path: Path) -> None:
     assert path.read_bytes() == before
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert _raw_private(load_or_create_signing_key(path)[0]) == _raw_private(key)
+
+
+def test_a_key_written_by_another_worker_meanwhile_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "signing-key.pem"
+    theirs = Ed25519PrivateKey.generate()
+    original = keys.write_new_signing_key
+
+    def race(target: Path) -> Ed25519PrivateKey:
+        target.write_bytes(
+            theirs.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+        return original(target)
+
+    monkeypatch.setattr(keys, "write_new_signing_key", race)
+
+    key, created = load_or_create_signing_key(path)
+
+    assert created is False
+    assert _raw_private(key) == _raw_private(theirs)
+
+
+def test_without_hard_links_the_key_is_still_written_privately(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_links(src: str, dst: Path) -> None:
+        raise PermissionError("hard links not supported")
+
+    monkeypatch.setattr(keys.os, "link", no_links)
+    path = tmp_path / "signing-key.pem"
+
+    key, created = load_or_create_signing_key(path)
+
+    assert created is True
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert _raw_private(read_signing_key(path)) == _raw_private(key)
+    assert [p.name for p in tmp_path.iterdir()] == ["signing-key.pem"]
 
 
 def test_a_file_that_is_not_a_pem_key_is_refused(tmp_path: Path) -> None:

@@ -182,8 +182,17 @@ async def test_kid_must_be_a_string(s: Setup) -> None:
 
 
 async def test_critical_header_extensions_are_refused(s: Setup) -> None:
-    token = jwt.encode(s.claims(), s.key, algorithm="EdDSA", headers={"crit": ["b64"], "b64": True})
-    await _rejects(s, token)
+    detached = _b64(json.dumps({"alg": "EdDSA", "crit": ["b64"], "b64": False}).encode())
+    await _rejects(s, f"{detached}..{_b64(b'signature')}", "critical")  # RFC 7797 detached payload
+    await _rejects(s, _compact({"alg": "EdDSA", "crit": ["exp"]}, s.claims()), "critical")
+
+
+async def test_signed_payload_that_is_not_a_json_object(s: Setup) -> None:
+    header = _b64(json.dumps({"alg": "HS256"}).encode())
+    for payload in (b"not json", b"[1, 2]"):
+        signing_input = f"{header}.{_b64(payload)}"
+        signature = hmac.new(SECRET.encode(), signing_input.encode(), hashlib.sha256).digest()
+        await _rejects(s, f"{signing_input}.{_b64(signature)}", "malformed")
 
 
 async def test_wrong_issuer_and_audience_of_own_tokens(s: Setup) -> None:
