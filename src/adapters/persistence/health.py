@@ -1,0 +1,48 @@
+"""Readiness of the database: does it answer, and is its schema at the latest migration."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.persistence.engine import translated_errors
+from adapters.persistence.migrate import head
+from application.errors import StorageUnavailable
+
+PING_TIMEOUT_SECONDS = 2.0
+_SELECT_ONE = text("SELECT 1")
+_VERSION = text("SELECT version_num FROM alembic_version")
+
+
+class SqlHealthProbe:
+    """``HealthProbe`` on a SQLAlchemy engine; every check gives up after two seconds."""
+
+    def __init__(self, engine: AsyncEngine, timeout: float = PING_TIMEOUT_SECONDS) -> None:
+        self._engine = engine
+        self._timeout = timeout
+        self._head: str | None = None
+
+    async def ping(self) -> None:
+        await self._scalar(_SELECT_ONE)
+
+    async def schema_is_current(self) -> bool:
+        if self._head is None:
+            self._head = head()
+        try:
+            version = await self._scalar(_VERSION)
+        except (StorageUnavailable, sa_exc.DBAPIError):
+            await self.ping()  # down: raise; up without an alembic_version table: not current
+            return False
+        return version == self._head
+
+    async def _scalar(self, statement: object) -> object:
+        try:
+            async with asyncio.timeout(self._timeout):
+                with translated_errors():
+                    async with self._engine.connect() as connection:
+                        return (await connection.execute(statement)).scalar()  # type: ignore[call-overload]
+        except TimeoutError:
+            raise StorageUnavailable("database did not answer in time") from None

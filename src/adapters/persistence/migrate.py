@@ -1,0 +1,82 @@
+"""Schema migrations (Alembic), callable from the CLI and tests.
+
+These functions are synchronous and run their own event loop (the Alembic environment calls
+``asyncio.run``): call them before the server's loop starts, or from a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+from adapters.persistence.engine import async_database_url, ensure_sqlite_directory
+
+URL_ATTRIBUTE = "database_url"
+"""The ``Config.attributes`` key env.py reads the database URL from."""
+
+
+def migrations_directory() -> Path:
+    """The Alembic scripts: inside an installed wheel first, else the checkout's ``migrations/``."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "migrations", here.parents[2] / "migrations"):
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise FileNotFoundError(f"no Alembic migrations next to {here} or in the source checkout")
+
+
+def alembic_config(database_url: str | None = None) -> Config:
+    """An Alembic configuration without an ini file (the application keeps its logging)."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations_directory()))
+    if database_url is not None:
+        config.attributes[URL_ATTRIBUTE] = async_database_url(database_url)
+    return config
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    """Migrate the database up to ``revision`` (the latest by default)."""
+    ensure_sqlite_directory(async_database_url(database_url))
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def downgrade(database_url: str, revision: str) -> None:
+    """Migrate the database down to ``revision`` (``base`` removes every table)."""
+    command.downgrade(alembic_config(database_url), revision)
+
+
+def head() -> str:
+    """The latest migration's revision."""
+    revision = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if revision is None:  # pragma: no cover - the project ships migrations
+        raise RuntimeError("no migrations found")
+    return revision
+
+
+def _revision_of(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+async def _current(database_url: str) -> str | None:
+    engine = create_async_engine(async_database_url(database_url), poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(_revision_of)
+    finally:
+        await engine.dispose()
+
+
+def current(database_url: str) -> str | None:
+    """The database's revision, or None when it was never migrated."""
+    ensure_sqlite_directory(async_database_url(database_url))
+    return asyncio.run(_current(database_url))
+
+
+__all__ = ["alembic_config", "current", "downgrade", "head", "migrations_directory", "upgrade"]

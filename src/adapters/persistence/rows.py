@@ -1,0 +1,141 @@
+"""Mapping between stored rows and domain objects, shared by the SQLAlchemy and asyncpg
+adapters (a row is anything indexable by column name)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from application.due_keys import utc_due_key
+from domain.conversations import Conversation, Message, Role, ToolCallRecord
+from domain.recurrence import Recurrence
+from domain.tasks import Priority, Task
+
+Row = Mapping[Any, Any]
+
+TASK_COLUMNS = (
+    "owner_id",
+    "number",
+    "title",
+    "description",
+    "priority",
+    "due_date",
+    "due_at",
+    "tags",
+    "recurrence",
+    "completed",
+    "completed_at",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+)
+CONVERSATION_COLUMNS = ("owner_id", "number", "title", "created_at", "updated_at")
+MESSAGE_COLUMNS = ("id", "role", "content", "tool_calls", "created_at")
+
+_PRIORITY_BY_RANK = {priority.rank: priority for priority in Priority}
+
+
+def search_text(title: str, description: str | None) -> str:
+    """What the text filter searches: title and description, casefolded."""
+    return f"{title}\n{description or ''}".casefold()
+
+
+def tag_rows(task: Task) -> list[dict[str, Any]]:
+    """One ``task_tags`` row per tag of a live task (none for a trashed one)."""
+    if task.in_trash:
+        return []
+    rows: dict[str, dict[str, Any]] = {}
+    for tag in task.tags:
+        key = tag.casefold()
+        rows.setdefault(key, {"owner_id": task.owner_id, "task_number": task.number, "tag_key": key, "name": tag})
+    return list(rows.values())
+
+
+def task_values(task: Task) -> dict[str, Any]:
+    """Every stored column of a task, derived columns included."""
+    due = task.due
+    return {
+        "owner_id": task.owner_id,
+        "number": task.number,
+        "title": task.title,
+        "title_key": task.title.lower(),
+        "description": task.description,
+        "search_text": search_text(task.title, task.description),
+        "priority": task.priority.rank,
+        "due_date": due if due is not None and not isinstance(due, datetime) else None,
+        "due_at": due if isinstance(due, datetime) else None,
+        "due_key": utc_due_key(due) if due is not None else None,
+        "tags": list(task.tags),
+        "recurrence": task.recurrence.value,
+        "completed": task.completed,
+        "completed_at": task.completed_at,
+        "created_at": task.created_at,
+        "updated_at": task.updated_at,
+        "deleted_at": task.deleted_at,
+    }
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def task_from_row(row: Row) -> Task:
+    due_date: date | None = row["due_date"]
+    due_at: datetime | None = row["due_at"]
+    return Task(
+        owner_id=row["owner_id"],
+        number=row["number"],
+        title=row["title"],
+        description=row["description"],
+        priority=_PRIORITY_BY_RANK[row["priority"]],
+        due=due_at if due_at is not None else due_date,
+        tags=tuple(_json(row["tags"])),
+        recurrence=Recurrence(row["recurrence"]),
+        completed=bool(row["completed"]),
+        completed_at=row["completed_at"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        deleted_at=row["deleted_at"],
+    )
+
+
+def conversation_from_row(row: Row) -> Conversation:
+    return Conversation(
+        owner_id=row["owner_id"],
+        number=row["number"],
+        title=row["title"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def tool_calls_to_json(calls: tuple[ToolCallRecord, ...]) -> list[dict[str, Any]]:
+    return [
+        {"call_id": c.call_id, "name": c.name, "arguments": c.arguments, "result": c.result, "is_error": c.is_error}
+        for c in calls
+    ]
+
+
+def tool_calls_from_json(value: Any) -> tuple[ToolCallRecord, ...]:
+    return tuple(
+        ToolCallRecord(
+            call_id=item["call_id"],
+            name=item["name"],
+            arguments=item["arguments"],
+            result=item["result"],
+            is_error=bool(item.get("is_error", False)),
+        )
+        for item in _json(value) or ()
+    )
+
+
+def message_from_row(row: Row) -> Message:
+    return Message(
+        id=row["id"],
+        role=Role(row["role"]),
+        content=row["content"],
+        tool_calls=tool_calls_from_json(row["tool_calls"]),
+        created_at=row["created_at"],
+    )
