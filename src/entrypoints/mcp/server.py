@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
+import anyio
 import mcp_types as types
 import msgspec
 from mcp.server.context import ServerRequestContext
@@ -52,12 +53,15 @@ class Lazy(Generic[T]):
             raise ValueError("give a value or a factory")
         self._value = value
         self._factory = factory
+        self._lock = anyio.Lock()
 
     async def get(self) -> T:
-        """The service; the factory runs on first use only."""
+        """The service; the factory runs once, on first use, even under concurrent calls."""
         if self._value is None:
-            assert self._factory is not None
-            self._value = await self._factory()
+            async with self._lock:
+                if self._value is None:
+                    assert self._factory is not None
+                    self._value = await self._factory()
         return self._value
 
 
