@@ -81,6 +81,36 @@ def _keygen(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _mcp(settings: Settings, args: argparse.Namespace) -> int:
+    import asyncio
+    import contextlib
+
+    from entrypoints import ioc
+    from entrypoints.logs import configure_logging
+
+    configure_logging()  # stderr only: stdout carries the MCP protocol
+    if not args.user.strip():
+        print("mcp needs a non-empty --user", file=sys.stderr)
+        return EXIT_CONFIG
+    if settings.auto_migrate:
+        with contextlib.redirect_stdout(sys.stderr):
+            ioc.upgrade_database(settings)
+    asyncio.run(_serve_mcp_stdio(settings, args.user))
+    return 0
+
+
+async def _serve_mcp_stdio(settings: Settings, user_id: str) -> None:
+    from application.tools import TaskTools
+    from entrypoints import ioc
+    from entrypoints.mcp import run_stdio
+
+    container = ioc.make_container(settings)
+    try:
+        await run_stdio(await container.get(TaskTools), user_id)
+    finally:
+        await container.close()
+
+
 Command = Callable[[Settings, argparse.Namespace], int]
 
 
@@ -100,6 +130,9 @@ def _parser() -> argparse.ArgumentParser:
     keygen = sub.add_parser("keygen", help="write a new Ed25519 signing key (AUTH_SIGNING_KEY_FILE by default)")
     keygen.add_argument("path", nargs="?")
     keygen.set_defaults(run=_keygen)
+    mcp = sub.add_parser("mcp", help="serve the task tools over MCP on stdin/stdout for one local user")
+    mcp.add_argument("--user", required=True, metavar="USER_ID", help="the user the tools act for")
+    mcp.set_defaults(run=_mcp)
     return parser
 
 

@@ -28,6 +28,7 @@ from entrypoints.http.middleware import RequestContextMiddleware
 from entrypoints.http.problems import exception_handlers
 from entrypoints.http.tasks import TaskController
 from entrypoints.ioc import make_container
+from entrypoints.mcp import mcp_from_container
 
 MAX_BODY_BYTES = 1024 * 1024
 VERSION = "0.1.0"
@@ -76,8 +77,10 @@ async def _freeze_heap(app: Litestar) -> None:
 def create_app(settings: Settings, *providers: Provider) -> Litestar:
     """Build the whole application for ``settings``; ``providers`` override adapters."""
     container = make_container(settings, *providers)
+    mcp = mcp_from_container(container, settings)
     lifespans: Sequence[AbstractAsyncContextManager[Any] | Any] = [
         _container_lifespan(container),
+        mcp.lifespan,  # Litestar does not run a mounted app's lifespan: the MCP session manager
         *_lifespans(settings),
     ]
     cors = (
@@ -86,7 +89,7 @@ def create_app(settings: Settings, *providers: Provider) -> Litestar:
         else None
     )
     return Litestar(
-        route_handlers=_route_handlers(settings),
+        route_handlers=[*_route_handlers(settings), *mcp.route_handlers],
         state=State({"container": container, "services": {}, "settings": settings}),
         lifespan=list(lifespans),
         on_startup=[_freeze_heap],
