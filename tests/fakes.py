@@ -8,18 +8,25 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from application.due_keys import effective_due_key
 from application.errors import Conflict, InvalidToken
 from application.ports import (
+    AgentEvent,
+    AgentReply,
+    AgentTurn,
     IdempotencyRecord,
     Principal,
     SortKey,
     TaskQuery,
     TaskStatus,
+    TextDelta,
+    ToolCallEvent,
+    ToolResultEvent,
 )
 from application.task_list import sort_key
-from domain.conversations import Conversation, Message
+from domain.conversations import Conversation, Message, ToolCallRecord
 from domain.tasks import Task
 
 
@@ -243,3 +250,38 @@ __all__ = [
     "InMemoryUnitOfWork",
     "StaticTokenVerifier",
 ]
+
+
+@dataclass
+class ScriptedTurn:
+    """One scripted agent turn: tool calls to make (through the turn's tools), then a reply."""
+
+    reply: str
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+class ScriptedChatAgent:
+    """A ``ChatAgent`` that plays scripted turns in order (an exception is raised instead of
+    answering) and remembers every ``AgentTurn`` it was given."""
+
+    def __init__(self, *turns: ScriptedTurn | Exception) -> None:
+        self._turns = list(turns)
+        self.seen: list[AgentTurn] = []
+
+    async def run(self, turn: AgentTurn) -> AsyncIterator[AgentEvent]:
+        self.seen.append(turn)
+        script = self._turns.pop(0)
+        if isinstance(script, Exception):
+            raise script
+        records: list[ToolCallRecord] = []
+        for index, (name, arguments) in enumerate(script.calls, start=1):
+            call_id = f"scripted_{index}"
+            yield ToolCallEvent(call_id, name, arguments)
+            outcome = await turn.tools.call(name, arguments)
+            yield ToolResultEvent(call_id, name, outcome.result, outcome.is_error)
+            records.append(ToolCallRecord(call_id, name, outcome.arguments, outcome.result, outcome.is_error))
+        yield TextDelta(script.reply)
+        yield AgentReply(script.reply, tuple(records))
+
+
+__all__ += ["ScriptedChatAgent", "ScriptedTurn"]

@@ -1,0 +1,133 @@
+"""Chatting with the assistant: one turn per request, history loaded from the store."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from datetime import UTC, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from application.chat_history import HistoryBudget, bound_history
+from application.chat_limit import ChatRateLimiter
+from application.chat_schemas import ChatAnswer, ChatRequest, ToolCallView
+from application.errors import AgentUnavailable
+from application.ports import (
+    AgentReply,
+    AgentTurn,
+    ChatAgent,
+    Clock,
+    TextDelta,
+    ToolCallEvent,
+    ToolResultEvent,
+    UnitOfWork,
+)
+from application.tools import TaskTools, Tool, ToolContext, ToolOutcome
+from domain.conversations import Conversation, Message, Role, title_from_message
+from domain.errors import ConversationNotFound, ValidationError
+
+ChatEvent = ToolCallEvent | ToolResultEvent | TextDelta | ChatAnswer
+"""What a streamed turn yields: the agent's progress, then the stored answer last."""
+
+
+def parse_zone(name: str | None, field: str = "timezone") -> tzinfo:
+    """An IANA time zone by name (None is UTC); an unknown name is a validation error."""
+    if name is None or not name.strip():
+        return UTC
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError.single(field, "unknown time zone; use an IANA name such as Europe/Paris") from None
+
+
+class BoundTools:
+    """The catalogue's tools bound to one caller and zone (a ``ToolExecutor``)."""
+
+    def __init__(self, tools: TaskTools, context: ToolContext) -> None:
+        self._tools = tools
+        self._context = context
+
+    @property
+    def catalogue(self) -> tuple[Tool, ...]:
+        return self._tools.catalogue
+
+    async def call(self, name: str, arguments: Mapping[str, Any]) -> ToolOutcome:
+        return await self._tools.call(name, arguments, self._context)
+
+
+class SendChatMessage:
+    """Send a message to the assistant, which may add, list, change or delete the user's
+    tasks, and get its answer with the tools it used. Without ``conversation_id`` a new
+    conversation starts, titled from the message. The message is stored before the
+    assistant runs, so it is kept even when the model is unavailable."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        clock: Clock,
+        agent: ChatAgent,
+        tools: TaskTools,
+        limiter: ChatRateLimiter | None = None,
+        budget: HistoryBudget | None = None,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._agent = agent
+        self._tools = tools
+        self._limiter = limiter
+        self._budget = budget or HistoryBudget()
+
+    async def execute(self, owner_id: str, request: ChatRequest) -> ChatAnswer:
+        """Run the turn and return the stored answer."""
+        async for event in self.stream(owner_id, request, stream=False):
+            if isinstance(event, ChatAnswer):
+                return event
+        raise AssertionError("a chat turn always ends with its answer")  # pragma: no cover
+
+    async def stream(self, owner_id: str, request: ChatRequest, *, stream: bool = True) -> AsyncIterator[ChatEvent]:
+        """Run the turn, yielding tool calls, tool results and text as they happen, then
+        the stored answer. Validation, rate limit and unknown conversation fail before
+        anything is stored; ``AgentUnavailable`` carries the conversation id."""
+        zone = parse_zone(request.timezone)
+        message = request.message.strip()
+        if not message:
+            raise ValidationError.single("message", "must not be empty")
+        if self._limiter is not None:
+            self._limiter.check(owner_id)
+        number, history = await self._store_question(owner_id, request.conversation_id, message)
+        tools = BoundTools(self._tools, ToolContext(owner_id, zone))
+        turn = AgentTurn(bound_history(history, self._budget), message, self._clock.now(), zone, tools, stream)
+        reply: AgentReply | None = None
+        try:
+            async for event in self._agent.run(turn):
+                if isinstance(event, AgentReply):
+                    reply = event
+                else:
+                    yield event
+        except AgentUnavailable as exc:
+            raise AgentUnavailable(str(exc), exc.retry_after, number) from exc
+        if reply is None:
+            raise AgentUnavailable("the assistant gave no answer", conversation_id=number)
+        yield await self._store_reply(owner_id, number, reply)
+
+    async def _store_question(self, owner_id: str, number: int | None, text: str) -> tuple[int, list[Message]]:
+        now = self._clock.now()
+        async with self._uow.begin() as tx:
+            history: list[Message] = []
+            if number is None:
+                draft = Conversation(owner_id, 0, title_from_message(text), now, now)
+                number = (await tx.conversations.create(draft)).number
+            else:
+                if await tx.conversations.get(owner_id, number) is None:
+                    raise ConversationNotFound(number)
+                history = await tx.conversations.recent_messages(owner_id, number, self._budget.messages)
+            await tx.conversations.add_message(owner_id, number, Message(Role.USER, text, now))
+            await tx.commit()
+        return number, history
+
+    async def _store_reply(self, owner_id: str, number: int, reply: AgentReply) -> ChatAnswer:
+        message = Message(Role.ASSISTANT, reply.text, self._clock.now(), tool_calls=reply.tool_calls)
+        async with self._uow.begin() as tx:
+            await tx.conversations.add_message(owner_id, number, message)
+            await tx.commit()
+        calls = [ToolCallView.of(call) for call in reply.tool_calls]
+        return ChatAnswer(conversation_id=number, response=reply.text, tool_calls=calls)
