@@ -7,6 +7,7 @@ out of each other's way by using fresh owner ids, since every port is scoped by 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -20,11 +21,9 @@ from application.ports import UnitOfWork
 from tests.fakes import InMemoryUnitOfWork
 from tests.postgres import create_database
 
-ADAPTERS = [
-    "memory",
-    "sqlite",
-    pytest.param("postgres", marks=pytest.mark.postgres),
-]
+POSTGRES_ADAPTERS = [pytest.param("postgres", marks=pytest.mark.postgres)]
+"""The adapters that run on PostgreSQL (for tests of its locking)."""
+ADAPTERS = ["memory", "sqlite", *POSTGRES_ADAPTERS]
 
 
 @dataclass
@@ -33,6 +32,7 @@ class Store:
 
     kind: str
     open: Callable[[], UnitOfWork]
+    url: str | None = None
 
 
 async def sql_database_url(kind: str, request: pytest.FixtureRequest) -> str:
@@ -45,16 +45,25 @@ async def sql_database_url(kind: str, request: pytest.FixtureRequest) -> str:
     return await asyncio.to_thread(create_database, request.getfixturevalue("postgres_url"))
 
 
-@pytest.fixture(scope="module", params=ADAPTERS)
-async def store(request: pytest.FixtureRequest) -> AsyncIterator[Store]:
-    kind: str = request.param
+@contextlib.asynccontextmanager
+async def open_store(kind: str, request: pytest.FixtureRequest) -> AsyncIterator[Store]:
+    """The adapter ``kind`` on fresh storage, closed afterwards."""
     if kind == "memory":
         shared = InMemoryUnitOfWork()
         yield Store(kind, lambda: shared)
         return
-    engine = create_engine(await sql_database_url(kind, request), pool_size=4)
-    yield Store(kind, lambda: SqlUnitOfWork(engine))
-    await engine.dispose()
+    url = await sql_database_url(kind, request)
+    engine = create_engine(url, pool_size=4)
+    try:
+        yield Store(kind, lambda: SqlUnitOfWork(engine), url)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="module", params=ADAPTERS)
+async def store(request: pytest.FixtureRequest) -> AsyncIterator[Store]:
+    async with open_store(request.param, request) as opened:
+        yield opened
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ _DELETE = delete(conversations).where(
 _ADD_MESSAGE = insert(messages).returning(messages.c.id)
 _TOUCH = (
     update(conversations)
-    .where(conversations.c.owner_id == bindparam("owner_id"), conversations.c.number == bindparam("number"))
+    .where(conversations.c.owner_id == bindparam("b_owner_id"), conversations.c.number == bindparam("b_number"))
     .values(
         updated_at=case(
             (conversations.c.updated_at < bindparam("at"), bindparam("at")), else_=conversations.c.updated_at
@@ -106,7 +106,7 @@ class SqlConversationRepository(_Repository):
             "created_at": message.created_at,
         }
         message_id = (await self._execute(_ADD_MESSAGE, values)).scalar_one()
-        await self._execute(_TOUCH, {"owner_id": owner_id, "number": number, "at": message.created_at})
+        await self._execute(_TOUCH, {"b_owner_id": owner_id, "b_number": number, "at": message.created_at})
         return replace(message, id=message_id)
 
     async def recent_messages(self, owner_id: str, number: int, limit: int) -> list[Message]:
@@ -132,26 +132,36 @@ _REPLACE = (
 
 
 class SqlIdempotencyRecords(_Repository):
-    """``IdempotencyRecords``: ``find`` locks an existing record (PostgreSQL) so a concurrent
-    request waits and then replays; two first saves of one key clash on the primary key."""
+    """``IdempotencyRecords``. ``find`` locks an existing record (PostgreSQL), so a concurrent
+    request with that key waits and then sees the new answer. A key this transaction found
+    missing is inserted, so two first uses of one key clash on the primary key (``Conflict``);
+    a key it found is replaced in place; a key it never looked up is upserted."""
+
+    def __init__(self, connection: AsyncConnection, *, postgres: bool) -> None:
+        super().__init__(connection, postgres=postgres)
+        self._found: dict[tuple[str, str], bool] = {}
 
     async def find(self, owner_id: str, key: str) -> IdempotencyRecord | None:
         stmt = _RECORD.with_for_update() if self._postgres else _RECORD
         row = (await self._execute(stmt, {"owner_id": owner_id, "key": key})).mappings().first()
+        self._found[(owner_id, key)] = row is not None
         if row is None:
             return None
-        return IdempotencyRecord(
-            row["owner_id"], row["key"], row["fingerprint"], bytes(row["response"]), row["created_at"]
-        )
+        return IdempotencyRecord(owner_id, key, row["fingerprint"], bytes(row["response"]), row["created_at"])
 
     async def save(self, record: IdempotencyRecord) -> None:
         values = {
-            "b_owner_id": record.owner_id,
-            "b_key": record.key,
+            "owner_id": record.owner_id,
+            "key": record.key,
             "fingerprint": record.fingerprint,
             "response": record.response,
             "created_at": record.created_at,
         }
-        if (await self._execute(_REPLACE, values)).rowcount == 0:
-            values["owner_id"], values["key"] = values.pop("b_owner_id"), values.pop("b_key")
-            await self._execute(insert(idempotency_keys), values)
+        found = self._found.get((record.owner_id, record.key))
+        if found is not False:
+            replace_values = {**values, "b_owner_id": values["owner_id"], "b_key": values["key"]}
+            del replace_values["owner_id"], replace_values["key"]
+            if (await self._execute(_REPLACE, replace_values)).rowcount > 0:
+                return
+        await self._execute(insert(idempotency_keys), values)
+        self._found[(record.owner_id, record.key)] = True
