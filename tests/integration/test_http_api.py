@@ -195,3 +195,10 @@ async def test_docs_openapi_and_jwks(client: Client) -> None:
     jwks = (await client.get("/api/auth/jwks")).json()
     assert jwks["keys"][0]["kty"] == "OKP"
     assert jwks["keys"][0]["crv"] == "Ed25519"
+
+
+async def test_unknown_host_is_refused(client: Client) -> None:
+    refused = await client.get("/health", headers={"Host": "evil.example"})
+    assert refused.status_code == 400
+    assert (await client.get("/health", headers={"Host": "localhost:8123"})).status_code == 200
+    assert (await client.get("/health", headers={"Host": "[::1]:80"})).status_code == 400

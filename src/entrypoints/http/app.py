@@ -14,7 +14,6 @@ from typing import Any
 
 from dishka import AsyncContainer, Provider
 from litestar import Litestar
-from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
@@ -24,7 +23,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from entrypoints.config import Settings
 from entrypoints.http.health import HealthController
-from entrypoints.http.middleware import RequestContextMiddleware
+from entrypoints.http.middleware import AllowedHostsMiddleware, RequestContextMiddleware
 from entrypoints.http.problems import exception_handlers
 from entrypoints.http.tasks import TaskController
 from entrypoints.ioc import make_container
@@ -94,8 +93,10 @@ def create_app(settings: Settings, *providers: Provider) -> Litestar:
         lifespan=list(lifespans),
         on_startup=[_freeze_heap],
         exception_handlers=exception_handlers(settings.debug),
-        middleware=[DefineMiddleware(RequestContextMiddleware)],
-        allowed_hosts=AllowedHostsConfig(allowed_hosts=[*settings.allowed_hosts]),
+        middleware=[
+            DefineMiddleware(RequestContextMiddleware),
+            DefineMiddleware(AllowedHostsMiddleware, allowed=settings.allowed_hosts),
+        ],
         cors_config=cors,
         openapi_config=_openapi(),
         request_max_body_size=MAX_BODY_BYTES,

@@ -34,6 +34,35 @@ def _request_id(scope: Scope) -> str:
     return uuid.uuid4().hex
 
 
+def host_name(scope: Scope) -> str | None:
+    """The Host header without its port, lower-cased (``[::1]:8000`` -> ``::1``)."""
+    for name, value in scope.get("headers", ()):
+        if name == b"host":
+            host = value.decode("latin-1").strip().lower()
+            if host.startswith("["):
+                return host[1 : host.find("]")] if "]" in host else None
+            return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return None
+
+
+class AllowedHostsMiddleware:
+    """Answer 400 to a request whose Host (port ignored) is not in ``ALLOWED_HOSTS``."""
+
+    def __init__(self, app: ASGIApp, allowed: tuple[str, ...]) -> None:
+        self.app = app
+        self.allowed = {host.lower() for host in allowed}
+        self.any_host = "*" in self.allowed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP or self.any_host or host_name(scope) in self.allowed:
+            await self.app(scope, receive, send)
+            return
+        body = b'{"type":"about:blank","title":"Bad Request","status":400,"detail":"invalid host header"}'
+        headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 400, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
 class RequestContextMiddleware:
     """Echo or assign ``X-Request-ID``, add security headers, log the request without PII."""
 
