@@ -1,0 +1,100 @@
+"""Migrations: the stairway (up, down to base, up again) and agreement with the models."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+from adapters.persistence import migrate
+from adapters.persistence.models import metadata
+from tests.postgres import create_empty_database
+
+REPO = Path(__file__).resolve().parents[2]
+TABLES = {"users", "tasks", "task_tags", "idempotency_keys", "conversations", "messages"}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'nested' / 'todo.db'}"
+    else:
+        yield create_empty_database(request.getfixturevalue("postgres_url"))
+
+
+def _inspect(url: str, check: Any) -> Any:
+    async def run() -> Any:
+        engine = create_async_engine(url, poolclass=NullPool)
+        try:
+            async with engine.connect() as connection:
+                return await connection.run_sync(check)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _tables(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names()) - {"alembic_version"}
+
+
+def _diffs(connection: Connection) -> list[Any]:
+    # SQLite reports a default on its identity column that the model cannot express.
+    defaults = connection.dialect.name != "sqlite"
+    context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": defaults})
+    return list(compare_metadata(context, metadata))
+
+
+def test_stairway_up_down_up(empty_url: str) -> None:
+    assert migrate.current(empty_url) is None
+    migrate.upgrade(empty_url)
+    assert migrate.current(empty_url) == migrate.head()
+    assert _inspect(empty_url, _tables) == TABLES
+    migrate.downgrade(empty_url, "base")
+    assert migrate.current(empty_url) is None
+    assert _inspect(empty_url, _tables) == set()
+    migrate.upgrade(empty_url, "head")
+    assert migrate.current(empty_url) == migrate.head()
+    assert _inspect(empty_url, _tables) == TABLES
+
+
+def test_models_and_migrations_agree(empty_url: str) -> None:
+    migrate.upgrade(empty_url)
+    assert _inspect(empty_url, _diffs) == []
+
+
+def test_plain_alembic_command_reads_database_url(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    env = {**os.environ, "DATABASE_URL": url}
+    subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head"], cwd=REPO, env=env, check=True, capture_output=True
+    )
+    assert migrate.current(url) == migrate.head()
+
+
+def test_migrations_are_found_in_the_checkout() -> None:
+    assert migrate.migrations_directory() == REPO / "migrations"
+    assert (migrate.migrations_directory() / "versions").is_dir()
+
+
+def test_an_installed_wheel_uses_its_packaged_migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "site-packages" / "adapters" / "persistence"
+    (package / "migrations").mkdir(parents=True)
+    (package / "migrations" / "env.py").write_text("")
+    monkeypatch.setattr(migrate, "__file__", str(package / "migrate.py"))
+    assert migrate.migrations_directory() == package / "migrations"
+    (package / "migrations" / "env.py").unlink()
+    with pytest.raises(FileNotFoundError):
+        migrate.migrations_directory()
