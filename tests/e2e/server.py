@@ -77,7 +77,11 @@ def stop(process: subprocess.Popen[bytes]) -> int:
 
 @contextmanager
 def run_server(workdir: Path, database_url: str, **env: str) -> Iterator[RunningServer]:
-    """Run ``todo-chatbot serve`` until the block ends."""
+    """Run ``todo-chatbot serve`` until the block ends.
+
+    The process runs from the current directory so that coverage of the subprocess lands
+    beside the test run's own data; its files (key, log) live in ``workdir``.
+    """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     key_file = workdir / "signing-key.pem"
@@ -94,7 +98,7 @@ def run_server(workdir: Path, database_url: str, **env: str) -> Iterator[Running
     }
     with log_file.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "entrypoints.cli", "serve"], cwd=workdir, env=full_env, stdout=log, stderr=log
+            [sys.executable, "-m", "entrypoints.cli", "serve"], cwd=Path.cwd(), env=full_env, stdout=log, stderr=log
         )
     try:
         _wait_until_healthy(url, process, log_file)

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from entrypoints.config import ApiStyle, ConfigError, load_settings
+
+
+def test_defaults_are_the_embedded_setup() -> None:
+    settings = load_settings({})
+    assert settings.database_url == "sqlite+aiosqlite:///./var/todo.db"
+    assert (settings.host, settings.port, settings.public_url) == ("127.0.0.1", 8000, "http://127.0.0.1:8000")
+    assert settings.model is None
+    assert settings.chat_rate_limit == 20
+    assert settings.debug is False
+    assert settings.auto_migrate is True
+    assert set(settings.allowed_hosts) == {"127.0.0.1", "localhost"}
+    assert settings.auth_server_url == settings.public_url
+
+
+def test_plain_postgresql_urls_are_accepted() -> None:
+    for raw in ["postgresql://u:p@db/todo", "postgres://u:p@db/todo", "postgresql+asyncpg://u:p@db/todo"]:
+        assert load_settings({"DATABASE_URL": raw}).database_url == "postgresql+asyncpg://u:p@db/todo"
+    assert load_settings({"DATABASE_URL": "sqlite:///x.db"}).database_url == "sqlite+aiosqlite:///x.db"
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgresql:///nohost"}, "DATABASE_URL"),
+        ({"BETTER_AUTH_SECRET": "short"}, "BETTER_AUTH_SECRET"),
+        ({"PORT": "http"}, "PORT"),
+        ({"PORT": "70000"}, "PORT"),
+        ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"APP_ENV": "staging"}, "APP_ENV"),
+        ({"BETTER_AUTH_URL": "not a url"}, "BETTER_AUTH_URL"),
+        ({"OPENAI_API_KEY": "k", "OPENAI_API_STYLE": "soap"}, "OPENAI_API_STYLE"),
+        ({"CHAT_RATE_LIMIT": "-1"}, "CHAT_RATE_LIMIT"),
+    ],
+)
+def test_bad_values_name_the_variable(env: dict[str, str], names: str) -> None:
+    with pytest.raises(ConfigError, match=names):
+        load_settings(env)
+
+
+def test_model_settings() -> None:
+    openai = load_settings({"OPENAI_API_KEY": "sk-test"}).model
+    assert openai is not None
+    assert openai.api_style is ApiStyle.RESPONSES
+    local = load_settings({"OPENAI_BASE_URL": "http://127.0.0.1:11434/v1", "OPENAI_MODEL": "llama3"}).model
+    assert local is not None
+    assert (local.api_style, local.model, local.api_key) == (ApiStyle.CHAT_COMPLETIONS, "llama3", None)
+
+
+def test_hosts_origins_and_public_url() -> None:
+    settings = load_settings(
+        {"PUBLIC_URL": "https://todo.example.com/", "FRONTEND_URL": "https://a.example, https://b.example/"}
+    )
+    assert settings.public_url == "https://todo.example.com"
+    assert settings.frontend_origins == ("https://a.example", "https://b.example")
+    assert "todo.example.com" in settings.allowed_hosts
+    assert load_settings({"HOST": "0.0.0.0", "PORT": "9000"}).public_url == "http://127.0.0.1:9000"
+    assert load_settings({"BETTER_AUTH_URL": "http://auth:3000"}).better_auth_jwks_url == "http://auth:3000/api/auth/jwks"
+
+
+def test_production_refuses_debug_missing_key_and_plain_http(tmp_path: Path) -> None:
+    key = tmp_path / "key.pem"
+    key.write_text("placeholder")
+    good = {"APP_ENV": "production", "AUTH_SIGNING_KEY_FILE": str(key), "PUBLIC_URL": "https://todo.example.com"}
+    assert load_settings(good).production
+    with pytest.raises(ConfigError, match="DEBUG"):
+        load_settings({**good, "DEBUG": "true"})
+    with pytest.raises(ConfigError, match="AUTH_SIGNING_KEY_FILE"):
+        load_settings({**good, "AUTH_SIGNING_KEY_FILE": str(tmp_path / "missing.pem")})
+    with pytest.raises(ConfigError, match="https"):
+        load_settings({**good, "PUBLIC_URL": "http://todo.example.com"})
