@@ -202,3 +202,15 @@ async def test_unknown_host_is_refused(client: Client) -> None:
     assert refused.status_code == 400
     assert (await client.get("/health", headers={"Host": "localhost:8123"})).status_code == 200
     assert (await client.get("/health", headers={"Host": "[::1]:80"})).status_code == 400
+
+
+async def test_cors_allows_only_the_configured_frontend(
+    tmp_path: Path, store: InMemoryUnitOfWork, probe: InMemoryHealthProbe
+) -> None:
+    settings = make_settings(tmp_path, frontend_origins=("https://app.example",))
+    async with AsyncTestClient(app=create_app(settings, InMemoryProvider(store, probe)), base_url=PUBLIC_URL) as client:
+        preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization"}
+        allowed = await client.options("/api/alice/tasks", headers={"Origin": "https://app.example", **preflight})
+        assert allowed.headers.get("access-control-allow-origin") == "https://app.example"
+        other = await client.options("/api/alice/tasks", headers={"Origin": "https://evil.example", **preflight})
+        assert other.headers.get("access-control-allow-origin") != "https://evil.example"

@@ -1,0 +1,28 @@
+"""The wheel ships the migrations, so `todo-chatbot migrate` works from an installed package."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def test_wheel_contains_the_packages_and_the_migrations(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), "."],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    wheel = next(tmp_path.glob("todo_chatbot-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "adapters/persistence/migrations/env.py" in names
+    assert any(n.startswith("adapters/persistence/migrations/versions/") and n.endswith(".py") for n in names)
+    for package in ["domain", "application", "adapters", "entrypoints"]:
+        assert f"{package}/__init__.py" in names
+    assert not any(n.startswith(("tests/", "src/")) for n in names)
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "todo-chatbot = entrypoints.cli:run" in zipfile.ZipFile(wheel).read(entry_points).decode()
