@@ -113,6 +113,8 @@ def tool_error(message: str, task_id: int | None = None) -> str:
         return f'I couldn\'t find task {task_id}. Say "show my tasks" to see your tasks and their numbers.'
     for model_hint in (". Fix them", ". Call list_tasks"):
         message = message.split(model_hint, maxsplit=1)[0]
+    if message.startswith("Invalid arguments (") and message.endswith(")"):
+        message = message[len("Invalid arguments (") : -1]
     return f"That didn't work: {message.removesuffix('.')}."
 
 

@@ -55,6 +55,7 @@ _TRAILING = (
     ("priority", re.compile(r"\s+(?P<v>high|low|medium|normal|urgent|important)[- ]priority$", re.I)),
     ("due", re.compile(r"\s+(?:due\s+)?(?:(?:on|for|by)\s+)?(?P<v>" + DATE_PHRASE + r")$", re.I)),
     ("recurrence", re.compile(r"\s+(?:repeat\s+|recur\s+)?(?P<v>" + RECURRENCE_WORD + r")$", re.I)),
+    ("recurrence", re.compile(r"\s+(?:repeat|recur)(?:s|ing)?\s+(?P<v>never|no more)$", re.I)),
 )
 _CLEAR = re.compile(
     r"^(?:remove|clear|delete|drop|unset)\s+(?:the\s+)?(?P<f>due date|deadline|due|date|tags?|labels?|description|notes"
@@ -92,7 +93,7 @@ def _value(field: str, raw: str, quotes: Quoted, today: date) -> Any:
         return day.isoformat() if day else None
     if field == "tags":
         return _tags(text, quotes) or None
-    if re.fullmatch(r"(?:none|never|no repeat|nothing|once)", text, re.I):
+    if re.fullmatch(r"(?:none|never|no repeat|no more|nothing|once)", text, re.I):
         return "none"
     match = re.fullmatch(r"(?:repeat\s+)?(" + RECURRENCE_WORD + r")", text, re.I)
     return recurrence_of(match.group(1)) if match else None

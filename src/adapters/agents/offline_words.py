@@ -98,7 +98,10 @@ _ADD_LEAD = re.compile(
     re.I,
 )
 _SEP = r"\s*[,;-]?\s*"
-_DESCRIPTION = r"(?:with|and)?\s*(?:a\s+)?(?:description|desc|notes?|details)\s*(?::|of|saying|=)?\s*(?P<v>.+)"
+_DESCRIPTION = (
+    r"(?:(?:with|and)\s+(?:a\s+|the\s+)?(?:description|desc|notes?|details)(?:\s*[:=]|\s+(?:of|saying))?"
+    r"|(?:description|desc|notes?|details)\s*[:=])\s*(?P<v>.+)"
+)
 _TAGS = r"(?:tagged|tags?|labell?ed|labels?|with tags?|with labels?)\s*:?\s+(?P<v>#?[\w-]+(?:\s*(?:,|and)\s*#?[\w-]+)*)"
 _PRIORITY = (
     r"(?:with\s+)?(?:(?P<v>high|low|medium|normal)[- ]priority|priority[: ]+(?P<v2>high|low|medium|normal)"
@@ -120,7 +123,8 @@ def _split_tags(raw: str) -> list[str]:
     return [tag.lstrip("#") for tag in re.split(r"\s*(?:,|\band\b)\s*", raw) if tag.strip("# ")]
 
 
-def _apply_trailer(name: str, match: re.Match[str], args: dict[str, Any], quotes: Quoted, today: date) -> None:
+def _apply_trailer(name: str, match: re.Match[str], args: dict[str, Any], quotes: Quoted, today: date) -> bool:
+    """Set the field a trailing phrase gives; False when its value means nothing."""
     value = next((v for v in match.groupdict().values() if v), "")
     if name == "description":
         args["description"] = unmask(value, quotes).strip()
@@ -132,6 +136,9 @@ def _apply_trailer(name: str, match: re.Match[str], args: dict[str, Any], quotes
         args["recurrence"] = recurrence_of(value)
     elif (due := parse_date(value, today)) is not None:
         args["due"] = due.isoformat()
+    else:
+        return False
+    return True
 
 
 def parse_add(masked: str, quotes: Quoted, today: date) -> dict[str, Any]:
@@ -147,8 +154,8 @@ def parse_add(masked: str, quotes: Quoted, today: date) -> dict[str, Any]:
     for _ in range(len(_ADD_TRAILERS) + 1):
         before = rest
         for name, pattern in _ADD_TRAILERS:
-            if name not in args and (match := pattern.search(rest)) and match.start() > 0:
-                _apply_trailer(name, match, args, quotes, today)
+            match = pattern.search(rest) if name not in args else None
+            if match and match.start() > 0 and _apply_trailer(name, match, args, quotes, today):
                 rest = rest[: match.start()]
         if rest == before:
             break
