@@ -15,13 +15,17 @@ from dataclasses import dataclass
 import pytest
 
 from adapters.persistence import migrate
+from adapters.persistence.asyncpg_uow import AsyncpgUnitOfWork, create_asyncpg_pool
 from adapters.persistence.engine import create_engine
 from adapters.persistence.sql_uow import SqlUnitOfWork
 from application.ports import UnitOfWork
 from tests.fakes import InMemoryUnitOfWork
 from tests.postgres import create_database
 
-POSTGRES_ADAPTERS = [pytest.param("postgres", marks=pytest.mark.postgres)]
+POSTGRES_ADAPTERS = [
+    pytest.param("postgres", marks=pytest.mark.postgres),
+    pytest.param("asyncpg", marks=pytest.mark.postgres),
+]
 """The adapters that run on PostgreSQL (for tests of its locking)."""
 ADAPTERS = ["memory", "sqlite", *POSTGRES_ADAPTERS]
 
@@ -53,6 +57,13 @@ async def open_store(kind: str, request: pytest.FixtureRequest) -> AsyncIterator
         yield Store(kind, lambda: shared)
         return
     url = await sql_database_url(kind, request)
+    if kind == "asyncpg":
+        pool = await create_asyncpg_pool(url, pool_size=4)
+        try:
+            yield Store(kind, lambda: AsyncpgUnitOfWork(pool), url)
+        finally:
+            await pool.close()
+        return
     engine = create_engine(url, pool_size=4)
     try:
         yield Store(kind, lambda: SqlUnitOfWork(engine), url)

@@ -34,6 +34,7 @@ try:  # asyncpg's own errors, when raised outside SQLAlchemy (connect, the raw a
         asyncpg.CannotConnectNowError,
         asyncpg.TooManyConnectionsError,
         asyncpg.AdminShutdownError,
+        asyncpg.InternalClientError,  # e.g. a connection whose server went away mid-protocol
     )
     _CONFLICT: tuple[type[BaseException], ...] = (sa_exc.IntegrityError, asyncpg.IntegrityConstraintViolationError)
 except ImportError:  # pragma: no cover - asyncpg is a dependency

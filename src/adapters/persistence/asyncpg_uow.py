@@ -1,0 +1,127 @@
+"""Transactions on a raw asyncpg pool: the PostgreSQL hot path (no SQLAlchemy execution
+layer), holding a pooled connection only inside ``begin()``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+from adapters.persistence.asyncpg_repositories import (
+    AsyncpgConversationRepository,
+    AsyncpgIdempotencyRecords,
+    AsyncpgTaskRepository,
+    Session,
+)
+from adapters.persistence.engine import CONNECT_TIMEOUT_SECONDS, async_database_url, translated_errors
+from adapters.persistence.migrate import head
+from application.errors import Conflict, StorageUnavailable
+
+PING_TIMEOUT_SECONDS = 2.0
+
+
+def asyncpg_dsn(database_url: str) -> str:
+    """A ``postgresql://`` DSN for asyncpg from any of the accepted PostgreSQL URL spellings."""
+    url = make_url(async_database_url(database_url))
+    if url.get_backend_name() != "postgresql":
+        raise ValueError(f"not a PostgreSQL URL: {url.render_as_string(hide_password=True)}")
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _reset(connection: Any) -> None:
+    # Units of work end their transactions themselves; this only guards against a leak, and
+    # skips asyncpg's default reset query (a round trip on every release).
+    if connection.is_in_transaction():
+        await connection.execute("ROLLBACK")
+
+
+async def create_asyncpg_pool(database_url: str, pool_size: int = 10) -> Any:
+    """An asyncpg pool of up to ``pool_size`` connections, opened lazily (the server may be
+    down at start: requests then fail with ``StorageUnavailable`` until it is back)."""
+    return await asyncpg.create_pool(
+        asyncpg_dsn(database_url), min_size=0, max_size=pool_size, timeout=CONNECT_TIMEOUT_SECONDS, reset=_reset
+    )
+
+
+class AsyncpgTransaction:
+    """The repositories of one transaction, sharing its connection."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self.tasks = AsyncpgTaskRepository(session)
+        self.conversations = AsyncpgConversationRepository(session)
+        self.idempotency = AsyncpgIdempotencyRecords(session)
+
+    async def commit(self) -> None:
+        if not self._session.in_transaction:
+            return
+        status = await self._session.run("execute", "COMMIT", (), write=False)
+        self._session.in_transaction = False
+        if status == "ROLLBACK":  # a statement failed earlier and its error was swallowed
+            raise Conflict("the transaction failed and was rolled back")
+
+
+class AsyncpgUnitOfWork:
+    """``UnitOfWork`` on an asyncpg pool (``create_asyncpg_pool``); leaving a block without
+    ``commit()`` rolls back. The caller owns the pool and closes it."""
+
+    def __init__(self, pool: Any) -> None:
+        self._pool = pool
+
+    @contextlib.asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncpgTransaction]:
+        with translated_errors():
+            connection = await self._pool.acquire(timeout=10)
+        session = Session(connection)
+        try:
+            yield AsyncpgTransaction(session)
+        finally:
+            await self._finish(session)
+
+    async def _finish(self, session: Session) -> None:
+        connection = session.connection
+        try:
+            if session.broken:
+                connection.terminate()  # the pool replaces it with a new connection
+            elif session.in_transaction and not connection.is_closed():
+                await connection.execute("ROLLBACK")
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+            connection.terminate()  # the pool replaces a broken connection
+        finally:
+            await self._pool.release(connection)
+
+
+class AsyncpgHealthProbe:
+    """``HealthProbe`` on an asyncpg pool; every check gives up after two seconds."""
+
+    def __init__(self, pool: Any, timeout: float = PING_TIMEOUT_SECONDS) -> None:
+        self._pool = pool
+        self._timeout = timeout
+
+    async def ping(self) -> None:
+        await self._fetchval("SELECT 1")
+
+    async def schema_is_current(self) -> bool:
+        exists = await self._fetchval("SELECT to_regclass('alembic_version') IS NOT NULL")
+        if not exists:
+            return False
+        return bool(await self._fetchval("SELECT version_num FROM alembic_version") == head())
+
+    async def _fetchval(self, statement: str) -> Any:
+        try:
+            async with asyncio.timeout(self._timeout):
+                with translated_errors():
+                    connection = await self._pool.acquire()
+                    try:
+                        return await connection.fetchval(statement)
+                    except BaseException:
+                        connection.terminate()  # broken or interrupted: never reuse it
+                        raise
+                    finally:
+                        await self._pool.release(connection)
+        except TimeoutError:
+            raise StorageUnavailable("database did not answer in time") from None
