@@ -3,7 +3,8 @@
 Serves ``POST /v1/responses`` and ``POST /v1/chat/completions``, JSON or Server-Sent
 Events (when the request says ``"stream": true``), and plays a script of model answers:
 ``Reply`` (text and/or tool calls), ``Fail`` (an HTTP error), ``Hang`` (answers late),
-``Cut`` (starts streaming, then drops the connection). Every request is recorded. With
+``Cut`` (starts streaming, then drops the connection). Every request is recorded, and
+``disconnects`` counts clients that gave up while a ``Hang`` made them wait. With
 an empty script it answers ``default`` at once (a zero-latency model for benchmarks).
 """
 
@@ -12,8 +13,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,6 +123,7 @@ class FakeModelServer:
     def __init__(self, default: Step | Callable[[Recorded], Step] | None = None) -> None:
         self.script: deque[Step] = deque()
         self.requests: list[Recorded] = []
+        self.disconnects = 0
         self.default = default or Reply("ok")
         self.url = ""
         self._server: asyncio.Server | None = None
@@ -168,7 +171,12 @@ class FakeModelServer:
         if callable(step):
             step = step(recorded)
         if isinstance(step, Hang):
-            await asyncio.sleep(step.seconds)
+            try:  # answer late, unless the client gives up first
+                if not await asyncio.wait_for(reader.read(1), step.seconds):
+                    self.disconnects += 1
+                    return False
+            except TimeoutError:
+                pass
             step = Reply("too late")
         if isinstance(step, Fail):
             await self._send_json(writer, step.status, {"error": {"message": "scripted failure", "type": "x"}},
@@ -217,3 +225,21 @@ class FakeModelServer:
             name, data = responses_events(Reply(step.text), number, model)[1]
             writer.write(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
         await writer.drain()
+
+
+@contextlib.contextmanager
+def model_in_thread(server: FakeModelServer | None = None) -> Iterator[FakeModelServer]:
+    """Run a fake model on its own event loop in a thread: for callers that block their
+    own loop (Litestar's test client, synchronous HTTP clients)."""
+    server = server or FakeModelServer()
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="fake-model", daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(server.start(), loop).result(10)
+    try:
+        yield server
+    finally:
+        asyncio.run_coroutine_threadsafe(server.stop(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()

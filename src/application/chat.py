@@ -71,22 +71,28 @@ class SendChatMessage:
     ) -> None:
         self._uow = uow
         self._clock = clock
-        self._agent = agent
+        self.agent = agent
         self._tools = tools
         self._limiter = limiter
         self._budget = budget or HistoryBudget()
 
     async def execute(self, owner_id: str, request: ChatRequest) -> ChatAnswer:
         """Run the turn and return the stored answer."""
-        async for event in self.stream(owner_id, request, stream=False):
+        turn = await self.start(owner_id, request, stream=False)
+        async for event in turn.events():
             if isinstance(event, ChatAnswer):
                 return event
         raise AssertionError("a chat turn always ends with its answer")  # pragma: no cover
 
     async def stream(self, owner_id: str, request: ChatRequest, *, stream: bool = True) -> AsyncIterator[ChatEvent]:
-        """Run the turn, yielding tool calls, tool results and text as they happen, then
-        the stored answer. Validation, rate limit and unknown conversation fail before
-        anything is stored; ``AgentUnavailable`` carries the conversation id."""
+        """``start`` then ``events`` in one go."""
+        turn = await self.start(owner_id, request, stream=stream)
+        async for event in turn.events():
+            yield event
+
+    async def start(self, owner_id: str, request: ChatRequest, *, stream: bool = True) -> ChatTurn:
+        """Check the request and store the question: bad input, the rate limit and an unknown
+        conversation fail here, before anything is stored. Then run ``events()``."""
         zone = parse_zone(request.timezone)
         message = request.message.strip()
         if not message:
@@ -96,18 +102,7 @@ class SendChatMessage:
         number, history = await self._store_question(owner_id, request.conversation_id, message)
         tools = BoundTools(self._tools, ToolContext(owner_id, zone))
         turn = AgentTurn(bound_history(history, self._budget), message, self._clock.now(), zone, tools, stream)
-        reply: AgentReply | None = None
-        try:
-            async for event in self._agent.run(turn):
-                if isinstance(event, AgentReply):
-                    reply = event
-                else:
-                    yield event
-        except AgentUnavailable as exc:
-            raise AgentUnavailable(str(exc), exc.retry_after, number) from exc
-        if reply is None:
-            raise AgentUnavailable("the assistant gave no answer", conversation_id=number)
-        yield await self._store_reply(owner_id, number, reply)
+        return ChatTurn(self, owner_id, number, turn)
 
     async def _store_question(self, owner_id: str, number: int | None, text: str) -> tuple[int, list[Message]]:
         now = self._clock.now()
@@ -124,10 +119,36 @@ class SendChatMessage:
             await tx.commit()
         return number, history
 
-    async def _store_reply(self, owner_id: str, number: int, reply: AgentReply) -> ChatAnswer:
+    async def store_reply(self, owner_id: str, number: int, reply: AgentReply) -> ChatAnswer:
         message = Message(Role.ASSISTANT, reply.text, self._clock.now(), tool_calls=reply.tool_calls)
         async with self._uow.begin() as tx:
             await tx.conversations.add_message(owner_id, number, message)
             await tx.commit()
         calls = [ToolCallView.of(call) for call in reply.tool_calls]
         return ChatAnswer(conversation_id=number, response=reply.text, tool_calls=calls)
+
+
+class ChatTurn:
+    """A started turn: the question is stored under ``conversation_id``; ``events()`` runs
+    the agent, yielding tool calls, tool results and text as they happen, then the stored
+    answer. ``AgentUnavailable`` raised from it carries the conversation id."""
+
+    def __init__(self, chat: SendChatMessage, owner_id: str, conversation_id: int, turn: AgentTurn) -> None:
+        self._chat = chat
+        self._owner_id = owner_id
+        self.conversation_id = conversation_id
+        self._turn = turn
+
+    async def events(self) -> AsyncIterator[ChatEvent]:
+        reply: AgentReply | None = None
+        try:
+            async for event in self._chat.agent.run(self._turn):
+                if isinstance(event, AgentReply):
+                    reply = event
+                else:
+                    yield event
+        except AgentUnavailable as exc:
+            raise AgentUnavailable(str(exc), exc.retry_after, self.conversation_id) from exc
+        if reply is None:
+            raise AgentUnavailable("the assistant gave no answer", conversation_id=self.conversation_id)
+        yield await self._chat.store_reply(self._owner_id, self.conversation_id, reply)

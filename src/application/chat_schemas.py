@@ -86,3 +86,10 @@ class ConversationView(msgspec.Struct, kw_only=True):
     title: str
     messages: list[MessageView]
     next_cursor: str | None
+
+
+class PageQuery(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A page of a list: ``limit`` items after the opaque ``cursor``."""
+
+    limit: Annotated[int, msgspec.Meta(ge=1, le=100, description="Page size, 1..100 (default 50).")] = 50
+    cursor: Annotated[str | None, msgspec.Meta(description="next_cursor of the previous page.")] = None

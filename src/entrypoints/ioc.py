@@ -12,13 +12,18 @@ from pathlib import Path
 from dishka import AsyncContainer, Provider, Scope, from_context, make_async_container, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.agents.offline import OfflineChatAgent
+from adapters.agents.openai_agent import create_openai_agent
 from adapters.auth import Ed25519TokenIssuer, JwtTokenVerifier, load_or_create_signing_key, write_new_signing_key
 from adapters.clock import SystemClock
 from adapters.persistence import migrate
 from adapters.persistence.engine import create_engine
 from adapters.persistence.health import SqlHealthProbe
 from adapters.persistence.sql_uow import SqlUnitOfWork
-from application.ports import Clock, HealthProbe, TokenIssuer, TokenVerifier, UnitOfWork
+from application.chat import SendChatMessage
+from application.chat_conversations import DeleteConversation, GetConversation, ListConversations
+from application.chat_limit import ChatRateLimiter
+from application.ports import ChatAgent, Clock, HealthProbe, TokenIssuer, TokenVerifier, UnitOfWork
 from application.task_list import ListTasks
 from application.tasks import (
     AddTask,
@@ -100,8 +105,41 @@ class AuthProvider(Provider):
         await verifier.aclose()
 
 
+class ChatProvider(Provider):
+    """The chat agent chosen by the settings (no model configured: the offline agent) and
+    the chat use cases."""
+
+    scope = Scope.APP
+    conversations = provide_all(ListConversations, GetConversation, DeleteConversation)
+
+    @provide
+    async def agent(self, settings: Settings) -> AsyncIterator[ChatAgent]:
+        model = settings.model
+        if model is None:
+            yield OfflineChatAgent()
+            return
+        agent = create_openai_agent(
+            api_key=model.api_key,
+            base_url=model.base_url,
+            model=model.model,
+            api_style=model.api_style.value,
+            timeout_seconds=model.timeout_seconds,
+            max_retries=model.max_retries,
+            max_steps=model.max_steps,
+        )
+        yield agent
+        await agent.close()
+
+    @provide
+    def send_chat_message(
+        self, settings: Settings, uow: UnitOfWork, clock: Clock, agent: ChatAgent, tools: TaskTools
+    ) -> SendChatMessage:
+        limiter = ChatRateLimiter(settings.chat_rate_limit, clock) if settings.chat_rate_limit > 0 else None
+        return SendChatMessage(uow, clock, agent, tools, limiter)
+
+
 def default_providers() -> list[Provider]:
-    return [CoreProvider(), PersistenceProvider(), AuthProvider()]
+    return [CoreProvider(), PersistenceProvider(), AuthProvider(), ChatProvider()]
 
 
 def make_container(settings: Settings, *overrides: Provider) -> AsyncContainer:

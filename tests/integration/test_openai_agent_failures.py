@@ -187,3 +187,7 @@ async def test_cancelling_a_turn_cancels_the_model_call_and_frees_the_half_open_
         await turn
     assert breaker.state == "half_open"
     breaker.before_call()  # the trial slot is free again
+    deadline = asyncio.get_running_loop().time() + 5
+    while model.disconnects < 1 and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.01)
+    assert model.disconnects == 1  # the model call itself was abandoned

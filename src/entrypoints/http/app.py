@@ -22,6 +22,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from entrypoints.config import Settings
+from entrypoints.http.chat import ChatController
 from entrypoints.http.health import HealthController
 from entrypoints.http.middleware import AllowedHostsMiddleware, RequestContextMiddleware
 from entrypoints.http.problems import exception_handlers
@@ -34,7 +35,7 @@ VERSION = "0.1.0"
 
 
 def _route_handlers(settings: Settings) -> list[Any]:
-    return [HealthController, TaskController]
+    return [HealthController, TaskController, ChatController]
 
 
 def _lifespans(settings: Settings) -> list[Any]:

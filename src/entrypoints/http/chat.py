@@ -1,0 +1,128 @@
+"""The chat API: /api/{user_id}/chat (JSON or Server-Sent Events) and /conversations."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Stream
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from application.chat import ChatTurn, SendChatMessage
+from application.chat_conversations import DeleteConversation, GetConversation, ListConversations
+from application.chat_schemas import ChatAnswer, ChatRequest, ConversationList, ConversationView, PageQuery
+from application.errors import AgentUnavailable
+from application.ports import TextDelta, ToolCallEvent, ToolResultEvent
+from application.validation import convert, decode_json
+from entrypoints.http.deps import OWNER, service
+from entrypoints.http.problems import problem, problem_body
+
+log = logging.getLogger("todo_chatbot.http")
+
+_EVENT_NAMES: dict[type[Any], str] = {
+    ToolCallEvent: "tool_call",
+    ToolResultEvent: "tool_result",
+    TextDelta: "delta",
+    ChatAnswer: "done",
+}
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
+def sse(event: str, data: Any) -> bytes:
+    """One Server-Sent Event: an ``event:`` line and a ``data:`` line of JSON."""
+    return b"event: " + event.encode() + b"\ndata: " + msgspec.json.encode(data) + b"\n\n"
+
+
+async def _event_stream(turn: ChatTurn) -> AsyncIterator[bytes]:
+    """The turn's events as SSE; a failure after the stream began is an ``error`` event.
+    A client that disconnects cancels this generator, and with it the model call."""
+    try:
+        async for event in turn.events():
+            yield sse(_EVENT_NAMES[type(event)], event)
+    except AgentUnavailable as exc:
+        body = problem_body(503, str(exc), conversation_id=exc.conversation_id, retry_after=exc.retry_after)
+        yield sse("error", body)
+    except Exception:
+        log.exception("chat stream failed", extra={"conversation_id": turn.conversation_id})
+        yield sse("error", problem_body(500, "an unexpected error occurred", conversation_id=turn.conversation_id))
+
+
+def _wants_events(request: Request[Any, Any, Any]) -> bool:
+    return "text/event-stream" in request.headers.get("accept", "").lower()
+
+
+class ChatController(Controller):
+    """Chat with the assistant and browse stored conversations; the token must name the
+    user in the path."""
+
+    path = "/api/{user_id:str}"
+    tags = ["chat"]  # noqa: RUF012
+    dependencies = OWNER
+
+    @post("/chat", status_code=200, dependencies={"use_case": service(SendChatMessage)})
+    async def chat(
+        self,
+        request: Request[Any, Any, Any],
+        owner_id: NamedDependency[str],
+        use_case: NamedDependency[SendChatMessage],
+    ) -> Response[Any]:
+        """Send a message; the assistant may add, list, change or delete tasks. Answers
+        ``{conversation_id, response, tool_calls}``, or with ``Accept: text/event-stream``
+        the events ``tool_call``, ``tool_result``, ``delta``, then ``done`` (or ``error``)."""
+        try:
+            command = decode_json(await request.body() or b"", ChatRequest)
+        except ValueError:
+            return problem(400, "the request body is not valid JSON")
+        if not _wants_events(request):
+            return Response(await use_case.execute(owner_id, command))
+        turn = await use_case.start(owner_id, command, stream=True)
+        return Stream(_event_stream(turn), media_type="text/event-stream", headers=SSE_HEADERS)
+
+    @get("/conversations", dependencies={"use_case": service(ListConversations)})
+    async def list_conversations(
+        self,
+        owner_id: NamedDependency[str],
+        use_case: NamedDependency[ListConversations],
+        limit: FromQuery[str | None] = None,
+        cursor: FromQuery[str | None] = None,
+    ) -> ConversationList:
+        """The user's conversations, most recently active first."""
+        page = _page(limit, cursor)
+        return await use_case.execute(owner_id, page.limit, page.cursor, field_prefix="query")
+
+    @get("/conversations/{conversation_id:int}", dependencies={"use_case": service(GetConversation)})
+    async def get_conversation(
+        self,
+        owner_id: NamedDependency[str],
+        conversation_id: FromPath[int],
+        use_case: NamedDependency[GetConversation],
+        limit: FromQuery[str | None] = None,
+        cursor: FromQuery[str | None] = None,
+    ) -> ConversationView:
+        """A conversation with a page of its messages, oldest first."""
+        page = _page(limit, cursor)
+        return await use_case.execute(owner_id, conversation_id, page.limit, page.cursor, field_prefix="query")
+
+    @delete(
+        "/conversations/{conversation_id:int}",
+        status_code=HTTP_204_NO_CONTENT,
+        dependencies={"use_case": service(DeleteConversation)},
+    )
+    async def delete_conversation(
+        self,
+        owner_id: NamedDependency[str],
+        conversation_id: FromPath[int],
+        use_case: NamedDependency[DeleteConversation],
+    ) -> None:
+        """Delete a conversation and its messages (the tasks stay as they are)."""
+        await use_case.execute(owner_id, conversation_id)
+
+
+def _page(limit: str | None, cursor: str | None) -> PageQuery:
+    given = {"limit": limit, "cursor": cursor}
+    return convert({k: v for k, v in given.items() if v is not None}, PageQuery, prefix="query", from_strings=True)
