@@ -1,0 +1,105 @@
+"""``--profile``: py-spy samples the project's worker under load; the samples are summed
+by package (where the time is spent, leaf frame) and by package on the stack (inclusive)."""
+
+from __future__ import annotations
+
+import collections
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+_NAMES = {
+    "litestar": "Litestar",
+    "sqlalchemy": "SQLAlchemy",
+    "advanced_alchemy": "advanced-alchemy",
+    "asyncpg": "asyncpg",
+    "uvicorn": "uvicorn",
+    "msgspec": "msgspec",
+    "jwt": "PyJWT",
+    "cryptography": "cryptography",
+    "dishka": "dishka",
+    "mcp": "mcp SDK",
+    "anyio": "anyio",
+    "asyncio": "asyncio (uvloop runs inside Runner.run)",
+    "domain": "own: domain",
+    "application": "own: application",
+    "adapters": "own: adapters",
+    "entrypoints": "own: entrypoints",
+}
+_FILE = re.compile(r"\(([^()]+):\d+\)$")
+
+
+def _package(frame: str) -> str:
+    """py-spy names a frame ``function (package/module.py:line)``; stdlib frames carry their
+    module (``json/decoder.py``)."""
+    match = _FILE.search(frame)
+    if not match:
+        return "other"
+    top = match.group(1).lstrip("/").split("/")[0]
+    if top.endswith(".py"):
+        return "stdlib"
+    return _NAMES.get(top, top)
+
+
+def summarize(raw: str, top: int = 12) -> list[str]:
+    leaf: collections.Counter[str] = collections.Counter()
+    inclusive: collections.Counter[str] = collections.Counter()
+    functions: collections.Counter[str] = collections.Counter()
+    total = 0
+    for line in raw.splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        count = int(count_text)
+        frames = stack.split(";")
+        total += count
+        leaf[_package(frames[-1])] += count
+        functions[frames[-1]] += count
+        for name in {_package(f) for f in frames}:
+            inclusive[name] += count
+    if not total:
+        return ["(py-spy recorded no samples)"]
+    lines = [f"{total:,} samples (py-spy, 250 Hz, idle excluded). Self time by package (leaf frame):", ""]
+    lines += ["| package | self % | on the stack % |", "|---|---:|---:|"]
+    lines += [
+        f"| {name} | {100 * n / total:.1f} | {100 * inclusive[name] / total:.1f} |" for name, n in leaf.most_common()
+    ]
+    lines += ["", "Hottest leaf functions:", "", "| function | self % |", "|---|---:|"]
+    lines += [f"| `{name}` | {100 * n / total:.1f} |" for name, n in functions.most_common(top)]
+    return lines
+
+
+def profile_server(pid: int, load: Callable[[], object], workdir: Path, seconds: int = 8) -> list[str]:
+    spy = shutil.which("py-spy")
+    if not spy:
+        return ["py-spy is not installed (`pip install py-spy`): no profile."]
+    output = workdir / "profile.txt"
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    result = subprocess.run(
+        [
+            spy,
+            "record",
+            "-p",
+            str(pid),
+            "-d",
+            str(seconds),
+            "-r",
+            "250",
+            "-f",
+            "raw",
+            "-o",
+            str(output),
+            "--nonblocking",
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    thread.join()
+    if result.returncode != 0 or not output.exists():
+        return [f"py-spy failed: {result.stderr.strip()[-500:]}"]
+    return summarize(output.read_text())
