@@ -16,6 +16,7 @@ import socket
 import subprocess
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
@@ -157,6 +158,23 @@ def create_empty_database(postgres_url: str) -> str:
     return _database_url(postgres_url, name)
 
 
+async def drop_connections(database_url: str) -> int:
+    """Terminate every other session of that database, as a server restart would, and wait
+    (deadline 10 s) until they are gone; return how many there were."""
+    connection = await asyncpg.connect(_dsn(database_url), timeout=10)
+    others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    try:
+        killed = int(await connection.fetchval(f"SELECT count(pg_terminate_backend(pid)) {others}"))
+        deadline = time.monotonic() + 10
+        while await connection.fetchval(f"SELECT count(*) {others}"):
+            if time.monotonic() > deadline:
+                raise TimeoutError("terminated sessions did not go away")
+            await asyncio.sleep(0.01)
+        return killed
+    finally:
+        await connection.close()
+
+
 def drop_databases(postgres_url: str) -> None:
     """Drop every database this process created on that server (for an external server)."""
     with _lock:
@@ -167,4 +185,11 @@ def drop_databases(postgres_url: str) -> None:
         _run(_execute(postgres_url, *statements))
 
 
-__all__ = ["Cluster", "create_database", "create_empty_database", "drop_databases", "start_cluster"]
+__all__ = [
+    "Cluster",
+    "create_database",
+    "create_empty_database",
+    "drop_connections",
+    "drop_databases",
+    "start_cluster",
+]
