@@ -152,8 +152,8 @@ class FakeModelServer:
         try:
             while await self._one(reader, writer):
                 pass
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+            pass  # the client went away, or the server is stopping
         finally:
             self._tasks.discard(task)
             with contextlib.suppress(Exception):

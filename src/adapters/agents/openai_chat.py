@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from openai import AsyncOpenAI
+from openai import AsyncOpenAI, AsyncStream
+from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from adapters.agents.openai_prompt import chat_tools
-from adapters.agents.openai_wire import ModelCall, ModelFailure, ModelStep, history_calls, to_json
+from adapters.agents.openai_wire import ModelCall, ModelFailure, ModelStep, history_calls, post, to_json
 from application.tools import Tool
 from domain.conversations import Message, Role
 
@@ -48,8 +49,9 @@ class ChatCompletionsDialect:
     async def step(
         self, client: AsyncOpenAI, model: str, system: str, items: list[Any], tools: tuple[Tool, ...], stream: bool
     ) -> AsyncIterator[str | ModelStep]:
+        body: dict[str, Any] = {"model": model, "messages": items, "tools": chat_tools(tools)}
         if not stream:
-            completion = await client.chat.completions.create(model=model, messages=items, tools=chat_tools(tools))
+            completion = await post(client, "/chat/completions", body, ChatCompletion)
             if not completion.choices:
                 raise ModelFailure("the model answered without a choice")
             reply = completion.choices[0].message
@@ -62,7 +64,8 @@ class ChatCompletionsDialect:
                 yield reply.content
             yield _step(reply.content or "", calls)
             return
-        chunks = await client.chat.completions.create(model=model, messages=items, tools=chat_tools(tools), stream=True)
+        body["stream"] = True
+        chunks = await post(client, "/chat/completions", body, ChatCompletion, AsyncStream[ChatCompletionChunk])
         text: list[str] = []
         pending: dict[int, dict[str, str]] = {}
         try:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from openai import AsyncOpenAI
-from openai.types.responses import Response
+from openai import AsyncOpenAI, AsyncStream
+from openai.types.responses import Response, ResponseStreamEvent
 
 from adapters.agents.openai_prompt import responses_tools
-from adapters.agents.openai_wire import ModelCall, ModelFailure, ModelStep, history_calls, to_json
+from adapters.agents.openai_wire import ModelCall, ModelFailure, ModelStep, history_calls, post, to_json
 from application.tools import Tool
 from domain.conversations import Message, Role
 
@@ -52,13 +52,14 @@ class ResponsesDialect:
             "parallel_tool_calls": True,
         }
         if not stream:
-            response = await client.responses.create(**request)
+            response = await post(client, "/responses", request, Response)
             step = _step_of(response)
             if step.text:
                 yield step.text
             yield step
             return
-        events = await client.responses.create(**request, stream=True)
+        request["stream"] = True
+        events = await post(client, "/responses", request, Response, AsyncStream[ResponseStreamEvent])
         final: Response | None = None
         try:
             async for event in events:

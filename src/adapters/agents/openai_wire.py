@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, overload
 
 import msgspec
-from openai import AsyncOpenAI
+from openai import AsyncOpenAI, AsyncStream
 
 from application.tools import Tool
 from domain.conversations import Message, ToolCallRecord
@@ -51,6 +51,40 @@ class Dialect(Protocol):
     def tool_outputs(self, outputs: list[tuple[str, str]]) -> list[Any]:
         """Input items carrying ``(call_id, output JSON)`` back to the model."""
         ...
+
+
+T = TypeVar("T")
+E = TypeVar("E")
+
+
+@overload
+async def post(client: AsyncOpenAI, path: str, body: dict[str, Any], cast_to: type[T]) -> T: ...
+
+
+@overload
+async def post(
+    client: AsyncOpenAI, path: str, body: dict[str, Any], cast_to: type[T], stream_cls: type[AsyncStream[E]]
+) -> AsyncStream[E]: ...
+
+
+async def post(
+    client: AsyncOpenAI,
+    path: str,
+    body: dict[str, Any],
+    cast_to: type[T],
+    stream_cls: type[AsyncStream[E]] | None = None,
+) -> T | AsyncStream[E]:
+    """POST a JSON body through the client (auth, timeout, error types, SSE parsing), with
+    the body encoded once by msgspec: the typed ``create()`` methods re-walk every message
+    and tool schema through the SDK's parameter transformer on each call, which costs
+    several milliseconds per model call."""
+    options: Any = {"security": {"bearer_auth": True}}
+    content = msgspec.json.encode(body)
+    if stream_cls is None:
+        return await client.post(path, cast_to=cast_to, content=content, options=options)
+    return await client.post(
+        path, cast_to=cast_to, content=content, options=options, stream=True, stream_cls=stream_cls
+    )
 
 
 def to_json(value: Any) -> str:
