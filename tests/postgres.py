@@ -36,14 +36,25 @@ _templates: dict[str, str] = {}
 _created: dict[str, list[str]] = {}
 
 
-def _as_postgres_user() -> list[str]:
+def as_postgres_user() -> list[str]:
+    """The command prefix that runs a server binary as ``postgres`` when we are root."""
     return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+
+_as_postgres_user = as_postgres_user
 
 
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _server_options(root: Path, port: int) -> str:
+    return (
+        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off "
+        "-c synchronous_commit=off -c max_connections=200"
+    )
 
 
 @dataclass
@@ -57,17 +68,28 @@ class Cluster:
     def url(self) -> str:
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/postgres"
 
+    def pg_ctl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run ``pg_ctl -D <data> ARGS`` as the server's user."""
+        command = [*as_postgres_user(), str(PG_BIN / "pg_ctl"), "-D", str(self.root / "data"), *args]
+        return subprocess.run(command, check=check, capture_output=True, text=True)
+
+    def pause(self) -> None:
+        """Stop the server (fast shutdown), keeping its data: an outage."""
+        self.pg_ctl("-m", "fast", "stop")
+
+    def resume(self) -> None:
+        """Start the server again on the same port after ``pause()``."""
+        log = str(self.root / "log")
+        self.pg_ctl("-l", log, "-o", _server_options(self.root, self.port), "-w", "-t", "60", "start")
+
     def stop(self) -> None:
-        subprocess.run(
-            [*_as_postgres_user(), str(PG_BIN / "pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "stop"],
-            check=False,
-            capture_output=True,
-        )
+        """Stop the server at once and remove its files."""
+        self.pg_ctl("-m", "immediate", "stop", check=False)
         shutil.rmtree(self.root, ignore_errors=True)
 
 
 def _initdb(root: Path) -> None:
-    base = [*_as_postgres_user(), str(PG_BIN / "initdb"), "-D", str(root / "data"), "-U", "postgres"]
+    base = [*as_postgres_user(), str(PG_BIN / "initdb"), "-D", str(root / "data"), "-U", "postgres"]
     base += ["--auth=trust", "--encoding=UTF8", "--no-sync"]
     # An ICU default collation (not code-point order) catches ordering that relies on it.
     icu = subprocess.run(
@@ -186,7 +208,9 @@ def drop_databases(postgres_url: str) -> None:
 
 
 __all__ = [
+    "PG_BIN",
     "Cluster",
+    "as_postgres_user",
     "create_database",
     "create_empty_database",
     "drop_connections",

@@ -101,15 +101,18 @@ class AsyncpgHealthProbe:
     def __init__(self, pool: Any, timeout: float = PING_TIMEOUT_SECONDS) -> None:
         self._pool = pool
         self._timeout = timeout
+        self._head: str | None = None
 
     async def ping(self) -> None:
         await self._fetchval("SELECT 1")
 
     async def schema_is_current(self) -> bool:
+        if self._head is None:
+            self._head = head()
         exists = await self._fetchval("SELECT to_regclass('alembic_version') IS NOT NULL")
         if not exists:
             return False
-        return bool(await self._fetchval("SELECT version_num FROM alembic_version") == head())
+        return bool(await self._fetchval("SELECT version_num FROM alembic_version") == self._head)
 
     async def _fetchval(self, statement: str) -> Any:
         try:
