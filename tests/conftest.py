@@ -3,8 +3,9 @@ migrated databases on it (see ``tests/postgres.py``)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -39,3 +40,15 @@ def postgres_database(postgres_url: str) -> str:
 def postgres_module_database(postgres_url: str) -> str:
     """The URL of a new empty database migrated to head, shared by one test module."""
     return create_database(postgres_url)
+
+
+@pytest.fixture
+async def silent_server_port() -> AsyncIterator[int]:
+    """A port on 127.0.0.1 that accepts TCP connections and never answers (for timeouts)."""
+
+    async def mute(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()
+
+    server = await asyncio.start_server(mute, "127.0.0.1", 0)
+    yield server.sockets[0].getsockname()[1]
+    server.close()

@@ -73,6 +73,17 @@ async def test_a_down_postgres_is_storage_unavailable_fast() -> None:
     assert time.monotonic() - started < 6
 
 
+async def test_a_silent_server_times_out_the_health_probe(silent_server_port: int) -> None:
+    engine = create_engine(f"postgresql+asyncpg://nobody@127.0.0.1:{silent_server_port}/nothing", pool_size=1)
+    started = time.monotonic()
+    try:
+        with pytest.raises(StorageUnavailable):
+            await SqlHealthProbe(engine, timeout=0.3).ping()
+    finally:
+        await engine.dispose()
+    assert time.monotonic() - started < 2
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     if request.param == "sqlite":

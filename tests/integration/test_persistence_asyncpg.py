@@ -52,20 +52,14 @@ async def test_a_down_server_is_storage_unavailable_fast() -> None:
     assert time.monotonic() - started < 6
 
 
-async def test_a_silent_server_times_out_the_health_probe() -> None:
-    async def mute(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.read()  # accept the connection and never answer
-
-    server = await asyncio.start_server(mute, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    pool = await create_asyncpg_pool(f"postgresql://nobody@127.0.0.1:{port}/nothing", pool_size=1)
+async def test_a_silent_server_times_out_the_health_probe(silent_server_port: int) -> None:
+    pool = await create_asyncpg_pool(f"postgresql://nobody@127.0.0.1:{silent_server_port}/nothing", pool_size=1)
     started = time.monotonic()
     try:
         with pytest.raises(StorageUnavailable):
             await AsyncpgHealthProbe(pool, timeout=0.3).ping()
     finally:
         pool.terminate()
-        server.close()
     assert time.monotonic() - started < 2
 
 
