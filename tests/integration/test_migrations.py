@@ -20,6 +20,7 @@ from sqlalchemy.pool import NullPool
 
 from adapters.persistence import migrate
 from adapters.persistence.models import metadata
+from application.errors import StorageUnavailable
 from tests.postgres import create_empty_database
 
 REPO = Path(__file__).resolve().parents[2]
@@ -98,3 +99,11 @@ def test_an_installed_wheel_uses_its_packaged_migrations(tmp_path: Path, monkeyp
     (package / "migrations" / "env.py").unlink()
     with pytest.raises(FileNotFoundError):
         migrate.migrations_directory()
+
+
+def test_an_unreachable_database_is_storage_unavailable() -> None:
+    url = "postgresql://nobody@127.0.0.1:9/nothing"
+    with pytest.raises(StorageUnavailable):
+        migrate.upgrade(url)
+    with pytest.raises(StorageUnavailable):
+        migrate.current(url)

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from adapters.persistence.engine import async_database_url, ensure_sqlite_directory
+from adapters.persistence.engine import async_database_url, ensure_sqlite_directory, translated_errors
 
 URL_ATTRIBUTE = "database_url"
 """The ``Config.attributes`` key env.py reads the database URL from."""
@@ -42,14 +42,17 @@ def alembic_config(database_url: str | None = None) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
-    """Migrate the database up to ``revision`` (the latest by default)."""
+    """Migrate the database up to ``revision`` (the latest by default); an unreachable
+    database raises ``StorageUnavailable``."""
     ensure_sqlite_directory(async_database_url(database_url))
-    command.upgrade(alembic_config(database_url), revision)
+    with translated_errors():
+        command.upgrade(alembic_config(database_url), revision)
 
 
 def downgrade(database_url: str, revision: str) -> None:
     """Migrate the database down to ``revision`` (``base`` removes every table)."""
-    command.downgrade(alembic_config(database_url), revision)
+    with translated_errors():
+        command.downgrade(alembic_config(database_url), revision)
 
 
 def head() -> str:
@@ -76,7 +79,8 @@ async def _current(database_url: str) -> str | None:
 def current(database_url: str) -> str | None:
     """The database's revision, or None when it was never migrated."""
     ensure_sqlite_directory(async_database_url(database_url))
-    return asyncio.run(_current(database_url))
+    with translated_errors():
+        return asyncio.run(_current(database_url))
 
 
 __all__ = ["alembic_config", "current", "downgrade", "head", "migrations_directory", "upgrade"]
