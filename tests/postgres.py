@@ -102,6 +102,11 @@ def _initdb(root: Path) -> None:
 
 def start_cluster() -> Cluster:
     """initdb + pg_ctl start; raises with the server log when it does not come up."""
+    if not (PG_BIN / "initdb").is_file():
+        raise RuntimeError(
+            f"no PostgreSQL server binaries in {PG_BIN}: install postgresql-15 (apt-get install postgresql-15), "
+            "set PG_BIN, or point TEST_DATABASE_URL at a running server"
+        )
     root = Path(tempfile.mkdtemp(prefix="todo-pg-"))
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
