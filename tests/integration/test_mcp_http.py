@@ -287,3 +287,18 @@ async def test_tools_and_verifier_can_be_resolved_lazily() -> None:
         for _ in range(2):
             assert not (await client.call_tool("add_task", {"title": "x"})).is_error
     assert calls == ["verifier", "tools"]
+
+
+async def test_stateless_endpoint_answers_post_only_and_bounds_the_body() -> None:
+    headers = {"authorization": "Bearer user:alice", "accept": "application/json, text/event-stream"}
+    async with running() as app, http(app, **headers) as client:
+        methods = {method: await client.request(method, "/mcp") for method in ["GET", "DELETE", "PUT"]}
+        too_big = await client.post(
+            "/mcp", content=b"x" * (1024 * 1024 + 1), headers={"content-type": "application/json"}
+        )
+        not_json = await client.post("/mcp", content=b"{", headers={"content-type": "application/json"})
+    for method, response in methods.items():
+        assert response.status_code == 405, method
+        assert response.headers["allow"] == "POST", method
+    assert too_big.status_code == 413
+    assert not_json.status_code == 400 and not_json.json()["error"]["code"] == types.PARSE_ERROR

@@ -31,6 +31,7 @@ _TITLES = {
     401: "Unauthorized",
     403: "Forbidden",
     404: "Not Found",
+    405: "Method Not Allowed",
     421: "Misdirected Request",
     503: "Service Unavailable",
 }
@@ -97,9 +98,14 @@ class McpEndpoint:
             await send_problem(send, 403, "Invalid Origin header")
             return
         context = await self._authenticate(scope, send)
-        if context is not None:
-            scope[CALLER_KEY] = context
-            await self._handle(scope, receive, send)
+        if context is None:
+            return
+        if scope.get("method") != "POST":
+            # Stateless: no standalone SSE stream to GET, no session to DELETE.
+            await send_problem(send, 405, "The MCP endpoint accepts POST only.", {"Allow": "POST"})
+            return
+        scope[CALLER_KEY] = context
+        await self._handle(scope, receive, send)
 
     async def _authenticate(self, scope: Any, send: Any) -> ToolContext | None:
         """The caller of a valid token; otherwise the error is sent and None returned."""

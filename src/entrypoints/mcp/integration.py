@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from dishka import AsyncContainer
 from litestar import Litestar, asgi, get
 from litestar.handlers import ASGIRouteHandler, HTTPRouteHandler
 from litestar.types import Receive, Scope, Send
 from mcp.server.lowlevel import Server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 
+from application.ports import TokenVerifier
 from application.tools import CATALOGUE, TaskTools, Tool
 from entrypoints.config import Settings
 from entrypoints.mcp.endpoint import McpEndpoint, VerifierSource, request_caller
@@ -128,4 +130,25 @@ def mcp_integration(
     return McpIntegration(handlers, lifespan, server, manager)
 
 
-__all__ = ["McpIntegration", "allowed_hosts", "allowed_origins", "mcp_integration", "protected_resource_metadata"]
+def mcp_from_container(container: AsyncContainer, settings: Settings) -> McpIntegration:
+    """``mcp_integration`` with ``TaskTools`` and the ``TokenVerifier`` taken from the app's
+    (APP-scoped) container on first use."""
+
+    async def tools() -> TaskTools:
+        return await container.get(TaskTools)
+
+    async def verifier() -> TokenVerifier:
+        found: TokenVerifier = await container.get(TokenVerifier)
+        return found
+
+    return mcp_integration(tools, verifier, settings)
+
+
+__all__ = [
+    "McpIntegration",
+    "allowed_hosts",
+    "allowed_origins",
+    "mcp_from_container",
+    "mcp_integration",
+    "protected_resource_metadata",
+]
