@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 from application.errors import Conflict
 from application.ports import IdempotencyRecord, UnitOfWork
-from tests.contract.builders import T0, new_task
+from tests.contract.builders import T0, add_tasks, new_task
 from tests.contract.conftest import POSTGRES_ADAPTERS, Store, open_store
 
 
@@ -126,3 +126,24 @@ async def test_a_request_finding_a_locked_record_sees_the_replacement(
         await tx.idempotency.save(new)
         await tx.commit()
     assert await waiting == new
+
+
+async def test_an_update_after_an_unlocked_read_keeps_tags_consistent(pg_uow: UnitOfWork, owner: str) -> None:
+    await add_tasks(pg_uow, new_task(owner, "t", tags=("old",)))
+    async with pg_uow.begin() as first:
+        stale = await first.tasks.get(owner, 1)
+        assert stale is not None
+        async with pg_uow.begin() as second:
+            fresh = await second.tasks.get(owner, 1, lock=True)
+            assert fresh is not None
+            fresh.retag(["new"], T0)
+            await second.tasks.update(fresh)
+            await second.commit()
+        stale.rename("renamed", T0)
+        await first.tasks.update(stale)  # last writer wins, tags included
+        await first.commit()
+    async with pg_uow.begin() as tx:
+        stored = await tx.tasks.get(owner, 1)
+        assert stored is not None
+        assert (stored.title, stored.tags) == ("renamed", ("old",))
+        assert await tx.tasks.tag_counts(owner) == [("old", 1)]

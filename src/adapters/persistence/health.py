@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy import TextClause, text
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.engine import translated_errors
@@ -38,11 +38,11 @@ class SqlHealthProbe:
             return False
         return version == self._head
 
-    async def _scalar(self, statement: object) -> object:
+    async def _scalar(self, statement: TextClause) -> object:
         try:
             async with asyncio.timeout(self._timeout):
                 with translated_errors():
                     async with self._engine.connect() as connection:
-                        return (await connection.execute(statement)).scalar()  # type: ignore[call-overload]
+                        return (await connection.execute(statement)).scalar()
         except TimeoutError:
             raise StorageUnavailable("database did not answer in time") from None

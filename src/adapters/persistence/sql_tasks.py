@@ -159,7 +159,8 @@ class SqlTaskRepository:
         if row is None:
             return None
         task = task_from_row(row)
-        self._tags[(owner_id, number)] = tag_rows(task)
+        if lock:  # only a locked row's tags can be trusted to stay as read until the update
+            self._tags[(owner_id, number)] = tag_rows(task)
         return task
 
     async def update(self, task: Task) -> None:
