@@ -9,6 +9,7 @@ from typing import Any
 import mcp_types as types
 import pytest
 from mcp.client import Client
+from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 
@@ -17,6 +18,8 @@ from application.ports import Transaction
 from application.task_list import ListTasks
 from application.tasks import AddTask, CompleteTask, DeleteTask, GetTask, ToggleTask, UpdateTask
 from application.tools import CATALOGUE, TaskOperations, TaskTools, ToolContext
+from entrypoints.mcp import run_stdio
+from entrypoints.mcp.endpoint import request_caller
 from entrypoints.mcp.server import INSTRUCTIONS, Lazy, build_server, fixed_caller
 from tests.fakes import FixedClock
 
@@ -224,3 +227,15 @@ async def test_lazy_needs_a_value_or_a_factory() -> None:
     with pytest.raises(ValueError, match="value or a factory"):
         Lazy[int]()
     assert await Lazy(value=3).get() == 3
+
+
+async def test_a_request_without_a_verified_caller_is_refused() -> None:
+    ctx = ServerRequestContext[Any, Any](session=None, lifespan_context={}, protocol_version="2025-11-25", method="x")  # type: ignore[arg-type]
+    with pytest.raises(MCPError) as raised:
+        request_caller(ctx)
+    assert raised.value.code == types.INVALID_REQUEST
+
+
+async def test_stdio_needs_a_user(tools: TaskTools) -> None:
+    with pytest.raises(ValueError, match="user id"):
+        await run_stdio(tools, "  ")
