@@ -7,16 +7,17 @@ request state (each opens its own transaction), so requests need no container of
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from dishka import AsyncContainer, Provider, Scope, from_context, make_async_container, provide, provide_all
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.agents.offline import OfflineChatAgent
 from adapters.agents.openai_agent import create_openai_agent
 from adapters.auth import Ed25519TokenIssuer, JwtTokenVerifier, load_or_create_signing_key, write_new_signing_key
 from adapters.clock import SystemClock
 from adapters.persistence import migrate
+from adapters.persistence.asyncpg_uow import AsyncpgHealthProbe, AsyncpgUnitOfWork, create_asyncpg_pool
 from adapters.persistence.engine import create_engine
 from adapters.persistence.health import SqlHealthProbe
 from adapters.persistence.sql_uow import SqlUnitOfWork
@@ -55,24 +56,42 @@ class CoreProvider(Provider):
         return TaskTools(operations)
 
 
+@dataclass(frozen=True, slots=True)
+class Storage:
+    """The configured database's unit of work and health probe."""
+
+    unit_of_work: UnitOfWork
+    health: HealthProbe
+
+
 class PersistenceProvider(Provider):
-    """SQLAlchemy engine, unit of work and health probe for the configured database."""
+    """PostgreSQL: constant SQL on an asyncpg pool (the hot path). SQLite: SQLAlchemy Core.
+    Both pass the same repository contract suite."""
 
     scope = Scope.APP
 
     @provide
-    async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:
+    async def storage(self, settings: Settings) -> AsyncIterator[Storage]:
+        if settings.is_postgres:
+            pool = await create_asyncpg_pool(settings.database_url, settings.db_pool_size)
+            try:
+                yield Storage(AsyncpgUnitOfWork(pool), AsyncpgHealthProbe(pool))
+            finally:
+                await pool.close()
+            return
         engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
-        yield engine
-        await engine.dispose()
+        try:
+            yield Storage(SqlUnitOfWork(engine), SqlHealthProbe(engine))
+        finally:
+            await engine.dispose()
 
     @provide
-    def unit_of_work(self, engine: AsyncEngine) -> UnitOfWork:
-        return SqlUnitOfWork(engine)
+    def unit_of_work(self, storage: Storage) -> UnitOfWork:
+        return storage.unit_of_work
 
     @provide
-    def health(self, engine: AsyncEngine) -> HealthProbe:
-        return SqlHealthProbe(engine)
+    def health(self, storage: Storage) -> HealthProbe:
+        return storage.health
 
 
 class AuthProvider(Provider):

@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPResponseBodyEvent, HTTPResponseStartEvent, Message, Receive, Scope, Send
 
 from entrypoints.logs import hash_user
 
@@ -59,8 +59,10 @@ class AllowedHostsMiddleware:
             return
         body = b'{"type":"about:blank","title":"Bad Request","status":400,"detail":"invalid host header"}'
         headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": 400, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        start: HTTPResponseStartEvent = {"type": "http.response.start", "status": 400, "headers": headers}
+        await send(start)
+        end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+        await send(end)
 
 
 class RequestContextMiddleware:
