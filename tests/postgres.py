@@ -29,7 +29,16 @@ from sqlalchemy.engine import make_url
 
 from adapters.persistence import migrate
 
-PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+def _pg_bin() -> Path:
+    """$PG_BIN, else the newest installed Debian PostgreSQL's binaries."""
+    if "PG_BIN" in os.environ:
+        return Path(os.environ["PG_BIN"])
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name), reverse=True)
+    return versions[0] if versions else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _pg_bin()
 _T = TypeVar("_T")
 _lock = threading.Lock()
 _templates: dict[str, str] = {}
