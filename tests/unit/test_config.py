@@ -62,7 +62,9 @@ def test_hosts_origins_and_public_url() -> None:
     assert settings.frontend_origins == ("https://a.example", "https://b.example")
     assert "todo.example.com" in settings.allowed_hosts
     assert load_settings({"HOST": "0.0.0.0", "PORT": "9000"}).public_url == "http://127.0.0.1:9000"
-    assert load_settings({"BETTER_AUTH_URL": "http://auth:3000"}).better_auth_jwks_url == "http://auth:3000/api/auth/jwks"
+    assert (
+        load_settings({"BETTER_AUTH_URL": "http://auth:3000"}).better_auth_jwks_url == "http://auth:3000/api/auth/jwks"
+    )
 
 
 def test_production_refuses_debug_missing_key_and_plain_http(tmp_path: Path) -> None:
