@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import json
 import platform
 import random
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -64,12 +66,12 @@ def _on_signal(signum: int, _frame: object) -> None:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench", description="The benchmark (docs/performance.md).")
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per measurement (default 5)")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved floor/project rounds (default 2)")
     parser.add_argument("--concurrency", default="10,64", help="connection counts (default 10,64)")
     parser.add_argument("--no-pin", action="store_true", help="do not pin processes to CPUs with taskset")
-    parser.add_argument("--profile", action="store_true", help="also py-spy the server during list-50 at c=64")
+    parser.add_argument("--profile", action="store_true", help="also py-spy the server during list-50 and create")
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.md", help="markdown output file")
     parser.add_argument("--users", type=int, default=seed.USERS, help=argparse.SUPPRESS)
     parser.add_argument("--big", type=int, default=seed.BIG_TASKS, help=argparse.SUPPRESS)
@@ -204,6 +206,17 @@ class Bench:
         self.note(f"MCP skipped: POST /mcp tools/call list_tasks answered {' / '.join(answers)}")
         return False
 
+    def warm_tokens(self, project: Server) -> None:
+        """One request per user: every token is verified once, as a client reusing its token
+        for its lifetime would see (the verified-token cache is the steady state)."""
+
+        def touch(user: str) -> int:
+            return http_request(project.url, "GET", f"/api/{user}/tasks/1", self.auth(user))[0]
+
+        with ThreadPoolExecutor(8) as pool:
+            statuses = collections.Counter(pool.map(touch, [*self.users, seed.BIG_USER]))
+        assert set(statuses) == {200}, statuses
+
     def note(self, text: str) -> None:
         self.notes.append(text)
         step(text)
@@ -261,7 +274,8 @@ def run(args: argparse.Namespace, stack: Stack) -> Report:
         )
         return Run(0, target, scenario, c, result)
 
-    step("warming up")
+    step("warming up (every user's token once, then each scenario)")
+    bench.warm_tokens(project)
     for target, scenario in [("floor", "list-50"), ("project", "list-50"), ("project", "get"), ("floor", "create")]:
         measure(target, scenario, concurrency[0], 2)
     for scenario in ["toggle", "create", *optional]:
@@ -303,10 +317,15 @@ def run(args: argparse.Namespace, stack: Stack) -> Report:
     report.rss_kib["idle, after start"] = bench.rss_idle
     report.rss_kib["after the load"] = rss_kib(project.pid)
     if args.profile:
-        step("profiling the project during list-50 at the highest concurrency (py-spy)")
-        report.profile = profile_server(
-            project.pid, lambda: loadgen.run(project.url, bench.files["list-50"], concurrency[-1], 10), stack.workdir
-        )
+        for scenario in ("list-50", "create"):
+            step(f"profiling the project during {scenario} at c={concurrency[0]} (py-spy)")
+            report.profile += [f"### {scenario}, c={concurrency[0]}", ""]
+            report.profile += profile_server(
+                project.pid,
+                lambda scenario=scenario: loadgen.run(project.url, bench.files[scenario], concurrency[0], 10),
+                stack.workdir,
+            )
+            report.profile.append("")
     report.notes = bench.notes
     return report
 
@@ -321,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             report = run(args, stack)
         except (KeyboardInterrupt, Interrupted) as exc:
-            print(f"\ninterrupted ({exc or 'Ctrl-C'}): stopping everything", file=sys.stderr)
+            print(f"\ninterrupted ({str(exc) or 'Ctrl-C'}): stopping everything", file=sys.stderr)
             return 130
         finally:
             stack.close()

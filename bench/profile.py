@@ -48,6 +48,7 @@ def summarize(raw: str, top: int = 12) -> list[str]:
     leaf: collections.Counter[str] = collections.Counter()
     inclusive: collections.Counter[str] = collections.Counter()
     functions: collections.Counter[str] = collections.Counter()
+    frames_inclusive: collections.Counter[str] = collections.Counter()
     total = 0
     for line in raw.splitlines():
         stack, _, count_text = line.rpartition(" ")
@@ -60,6 +61,8 @@ def summarize(raw: str, top: int = 12) -> list[str]:
         functions[frames[-1]] += count
         for name in {_package(f) for f in frames}:
             inclusive[name] += count
+        for frame in set(frames):
+            frames_inclusive[frame] += count
     if not total:
         return ["(py-spy recorded no samples)"]
     lines = [f"{total:,} samples (py-spy, 250 Hz, idle excluded). Self time by package (leaf frame):", ""]
@@ -69,6 +72,12 @@ def summarize(raw: str, top: int = 12) -> list[str]:
     ]
     lines += ["", "Hottest leaf functions:", "", "| function | self % |", "|---|---:|"]
     lines += [f"| `{name}` | {100 * n / total:.1f} |" for name, n in functions.most_common(top)]
+    # Frames on the stack of fewer than half the samples: below the server/framework chain
+    # every request passes through, where a request's own costs show.
+    specific = [(f, n) for f, n in frames_inclusive.most_common() if n < total / 2][: top * 2]
+    lines += ["", "Hottest frames on the stack (below the common request chain):", ""]
+    lines += ["| frame | on the stack % |", "|---|---:|"]
+    lines += [f"| `{name}` | {100 * n / total:.1f} |" for name, n in specific]
     return lines
 
 
