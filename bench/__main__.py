@@ -226,7 +226,13 @@ def _git(*args: str) -> str:
     return subprocess.run(["git", *args], check=False, capture_output=True, text=True).stdout
 
 
-def _header(args: argparse.Namespace, cores: Cores, loadgen: LoadGenerator, concurrency: list[int]) -> list[str]:
+def _loadavg() -> str:
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
+def _header(
+    args: argparse.Namespace, cores: Cores, loadgen: LoadGenerator, concurrency: list[int], load_start: str
+) -> list[str]:
     commit = _git("rev-parse", "--short", "HEAD").strip()
     dirty = _git("status", "--porcelain", "--", "src")
     cpu = next(
@@ -244,6 +250,7 @@ def _header(args: argparse.Namespace, cores: Cores, loadgen: LoadGenerator, conc
         f"{cores.describe()}",
         f"- load generator: {loadgen.name}; {args.duration:g} s per measurement, {args.rounds} rounds, "
         f"concurrency {', '.join(map(str, concurrency))}; floor and project interleaved in each round",
+        f"- load average (1 min) at start {load_start} and end {_loadavg()} (other processes share the machine)",
         f"- data: {args.users:,} users x {seed.TASKS_PER_USER} tasks + one user with {args.big:,} tasks "
         "(throwaway PostgreSQL 15, fsync off); one server worker each, uvloop + httptools",
     ]
@@ -263,7 +270,8 @@ def run(args: argparse.Namespace, stack: Stack) -> Report:
     optional = bench.check(project, floor)
     if "mcp list_tasks" in optional:
         bench.build_mcp_requests()
-    report = Report(_header(args, stack.cores, loadgen, concurrency))
+    load_start = _loadavg()
+    report = Report([])
 
     def measure(target: str, scenario: str, c: int, seconds: float) -> Run:
         result = loadgen.run(servers[target].url, bench.files[scenario], c, seconds)
@@ -327,6 +335,7 @@ def run(args: argparse.Namespace, stack: Stack) -> Report:
             )
             report.profile.append("")
     report.notes = bench.notes
+    report.header = _header(args, stack.cores, loadgen, concurrency, load_start)
     return report
 
 

@@ -29,6 +29,10 @@ _NAMES = {
     "adapters": "own: adapters",
     "entrypoints": "own: entrypoints",
 }
+_CHAIN = re.compile(
+    r"\((uvicorn/|asyncio/|todo-chatbot|entrypoints/cli\.py|entrypoints/http/middleware\.py|"
+    r"litestar/(app\.py|_asgi/|middleware/|routes/))"
+)
 _FILE = re.compile(r"\(([^()]+):\d+\)$")
 
 
@@ -65,16 +69,21 @@ def summarize(raw: str, top: int = 12) -> list[str]:
             frames_inclusive[frame] += count
     if not total:
         return ["(py-spy recorded no samples)"]
-    lines = [f"{total:,} samples (py-spy, 250 Hz, idle excluded). Self time by package (leaf frame):", ""]
+    lines = [
+        f"{total:,} samples (py-spy, 250 Hz, idle excluded; percentages of the worker's busy samples).",
+        "",
+        "Self time by package (leaf frame):",
+        "",
+    ]
     lines += ["| package | self % | on the stack % |", "|---|---:|---:|"]
     lines += [
         f"| {name} | {100 * n / total:.1f} | {100 * inclusive[name] / total:.1f} |" for name, n in leaf.most_common()
     ]
     lines += ["", "Hottest leaf functions:", "", "| function | self % |", "|---|---:|"]
     lines += [f"| `{name}` | {100 * n / total:.1f} |" for name, n in functions.most_common(top)]
-    # Frames on the stack of fewer than half the samples: below the server/framework chain
-    # every request passes through, where a request's own costs show.
-    specific = [(f, n) for f, n in frames_inclusive.most_common() if n < total / 2][: top * 2]
+    # Frames below the server/framework chain every request passes through: where a
+    # request's own costs show.
+    specific = [(f, n) for f, n in frames_inclusive.most_common() if not _CHAIN.search(f)][: top * 2]
     lines += ["", "Hottest frames on the stack (below the common request chain):", ""]
     lines += ["| frame | on the stack % |", "|---|---:|"]
     lines += [f"| `{name}` | {100 * n / total:.1f} |" for name, n in specific]
@@ -102,7 +111,6 @@ def profile_server(pid: int, load: Callable[[], object], workdir: Path, seconds:
             "raw",
             "-o",
             str(output),
-            "--nonblocking",
         ],
         check=False,
         capture_output=True,
