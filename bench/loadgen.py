@@ -90,8 +90,10 @@ class LoadGenerator:
     def name(self) -> str:
         return "wrk (bench/rotate.lua)" if self._wrk else "Python asyncio client (bench/pyload.py)"
 
-    def run(self, url: str, requests_file: Path, concurrency: int, seconds: float) -> Result:
+    def run(self, url: str, requests_file: Path, concurrency: int, seconds: float, offset: int | None = None) -> Result:
+        """Requests of ``requests_file`` from ``offset`` on (by default, a new offset each run)."""
         self._offset += 997
+        start = self._offset if offset is None else offset
         if self._wrk:
             threads = 1 if concurrency < 32 else 2
             command = [
@@ -106,7 +108,7 @@ class LoadGenerator:
                 url,
                 "--",
                 str(requests_file),
-                str(self._offset),
+                str(start),
             ]
         else:
             command = [
@@ -117,7 +119,7 @@ class LoadGenerator:
                 str(requests_file),
                 str(concurrency),
                 str(seconds),
-                str(self._offset),
+                str(start),
             ]
         process = subprocess.Popen(
             [*Cores.prefix(self._stack.cores.loadgen), *command],
