@@ -182,7 +182,7 @@ class Report:
             "",
             *self.checks(),
             "",
-            "## List page time vs the user's task count (wrk, 1 connection)",
+            "## List page time vs the user's task count (1 connection; median p50 of 4 alternating 1 s runs)",
             "",
             *self.growth_table(),
             "",
