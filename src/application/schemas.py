@@ -90,7 +90,7 @@ class UpdateTaskInput(TaskChanges, forbid_unknown_fields=True, kw_only=True):
     task_id: TaskId
 
 
-class TaskView(msgspec.Struct, kw_only=True):
+class TaskView(msgspec.Struct):
     """A task as every client sees it."""
 
     id: int
@@ -107,18 +107,20 @@ class TaskView(msgspec.Struct, kw_only=True):
 
     @classmethod
     def of(cls, task: Task) -> TaskView:
+        # Positional: this runs for every item of every page.
+        due = task.due
         return cls(
-            id=task.number,
-            title=task.title,
-            description=task.description,
-            completed=task.completed,
-            completed_at=task.completed_at,
-            priority=task.priority,
-            due=format_due(task.due) if task.due is not None else None,
-            tags=list(task.tags),
-            recurrence=task.recurrence,
-            created_at=task.created_at,
-            updated_at=task.updated_at,
+            task.number,
+            task.title,
+            task.description,
+            task.completed,
+            task.completed_at,
+            task.priority,
+            None if due is None else format_due(due),
+            list(task.tags),
+            task.recurrence,
+            task.created_at,
+            task.updated_at,
         )
 
 

@@ -3,10 +3,11 @@ adapters (a row is anything indexable by column name)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from datetime import date, datetime
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
+
+import msgspec
 
 from application.due_keys import utc_due_key
 from domain.conversations import Conversation, Message, Role, ToolCallRecord
@@ -77,27 +78,33 @@ def task_values(task: Task) -> dict[str, Any]:
     }
 
 
+_decode_json = msgspec.json.decode
+_RECURRENCE = {recurrence.value: recurrence for recurrence in Recurrence}
+
+
 def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str | bytes) else value
+    return _decode_json(value) if isinstance(value, str | bytes) else value
 
 
-def task_from_row(row: Row) -> Task:
-    due_date: date | None = row["due_date"]
-    due_at: datetime | None = row["due_at"]
+def task_from_row(row: Sequence[Any]) -> Task:
+    """A task from a row whose columns are ``TASK_COLUMNS``, in that order (unpacked by
+    position: this runs for every row of every page)."""
+    (owner_id, number, title, description, priority, due_date, due_at, tags, recurrence,
+     completed, completed_at, created_at, updated_at, deleted_at) = row  # fmt: skip
     return Task(
-        owner_id=row["owner_id"],
-        number=row["number"],
-        title=row["title"],
-        description=row["description"],
-        priority=_PRIORITY_BY_RANK[row["priority"]],
-        due=due_at if due_at is not None else due_date,
-        tags=tuple(_json(row["tags"])),
-        recurrence=Recurrence(row["recurrence"]),
-        completed=bool(row["completed"]),
-        completed_at=row["completed_at"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        deleted_at=row["deleted_at"],
+        owner_id,
+        number,
+        title,
+        created_at,
+        updated_at,
+        description,
+        _PRIORITY_BY_RANK[priority],
+        due_at if due_at is not None else due_date,
+        tuple(_json(tags)),
+        _RECURRENCE[recurrence],
+        bool(completed),
+        completed_at,
+        deleted_at,
     )
 
 

@@ -155,7 +155,7 @@ class SqlTaskRepository:
 
     async def _get(self, owner_id: str, number: int, *, trashed: bool, lock: bool) -> Task | None:
         result = await self._execute(_GET[(trashed, lock)], {"owner_id": owner_id, "number": number})
-        row = result.mappings().first()
+        row = result.first()
         if row is None:
             return None
         task = task_from_row(row)
@@ -184,7 +184,7 @@ class SqlTaskRepository:
 
     async def page(self, query: TaskQuery) -> list[Task]:
         result = await self._execute(page_statement(query))
-        return [task_from_row(row) for row in result.mappings()]
+        return [task_from_row(row) for row in result]
 
     async def tag_counts(self, owner_id: str) -> list[tuple[str, int]]:
         result = await self._execute(_TAG_COUNTS, {"owner_id": owner_id})

@@ -23,6 +23,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from entrypoints.config import Settings
 from entrypoints.http.chat import ChatController
+from entrypoints.http.deps import resolve_services
 from entrypoints.http.health import HealthController
 from entrypoints.http.middleware import AllowedHostsMiddleware, RequestContextMiddleware
 from entrypoints.http.problems import exception_handlers
@@ -92,7 +93,7 @@ def create_app(settings: Settings, *providers: Provider) -> Litestar:
         route_handlers=[*_route_handlers(settings), *mcp.route_handlers],
         state=State({"container": container, "services": {}, "settings": settings}),
         lifespan=list(lifespans),
-        on_startup=[_freeze_heap],
+        on_startup=[resolve_services, _freeze_heap],
         exception_handlers=exception_handlers(settings.debug),
         middleware=[
             DefineMiddleware(RequestContextMiddleware),

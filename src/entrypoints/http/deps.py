@@ -6,9 +6,9 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dishka import AsyncContainer
-from litestar import Request
+from litestar import Litestar, Request
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath
 
@@ -30,13 +30,29 @@ async def resolve(state: State, kind: type[T]) -> T:
     return found  # type: ignore[no-any-return]
 
 
+_SERVICE_KINDS: set[type[Any]] = {TokenVerifier}
+
+
 def service(kind: type[T]) -> Provide:
-    """A Litestar dependency yielding the container's APP-scoped ``kind``."""
+    """A Litestar dependency yielding the container's APP-scoped ``kind``.
 
-    async def dependency(state: State) -> Any:
-        return await resolve(state, kind)
+    The kinds are resolved once at start-up (``resolve_services``), so the dependency is a
+    plain dict read. It depends on ``owner_id``: nothing is handed out before the caller is
+    authenticated, and Litestar resolves the two in sequence instead of spawning a task
+    group for them on every request.
+    """
+    _SERVICE_KINDS.add(kind)
 
-    return Provide(dependency)
+    def dependency(state: State, owner_id: NamedDependency[str]) -> Any:
+        return state.services[kind]
+
+    return Provide(dependency, sync_to_thread=False)
+
+
+async def resolve_services(app: Litestar) -> None:
+    """Resolve every service a route depends on (start-up hook)."""
+    for kind in list(_SERVICE_KINDS):
+        await resolve(app.state, kind)
 
 
 def bearer_token(request: Request[Any, Any, Any]) -> str:
@@ -50,7 +66,7 @@ def bearer_token(request: Request[Any, Any, Any]) -> str:
 
 async def authenticate(request: Request[Any, Any, Any]) -> Principal:
     """Verify the bearer token and remember the caller on the request scope (for logs)."""
-    verifier = await resolve(request.app.state, TokenVerifier)  # type: ignore[type-abstract]
+    verifier: TokenVerifier = request.app.state.services[TokenVerifier]
     principal = await verifier.verify(bearer_token(request))
     request.scope["user_id"] = principal.user_id  # type: ignore[typeddict-unknown-key]
     return principal
