@@ -49,6 +49,7 @@ from bench.processes import (
 )
 from bench.profile import profile_server
 from bench.report import UNCACHED, Growth, Report, Run
+from tests.postgres import PG_BIN
 
 RESULTS = Path(__file__).with_name("results")
 REQUESTS_PER_FILE = 4000
@@ -269,7 +270,7 @@ def _header(
         f"concurrency {', '.join(map(str, concurrency))}; floor and project interleaved in each round",
         f"- load average (1 min) at start {load_start} and end {_loadavg()} (other processes share the machine)",
         f"- data: {args.users:,} users x {seed.TASKS_PER_USER} tasks + one user with {args.big:,} tasks "
-        "(throwaway PostgreSQL 15, fsync off); one server worker each, uvloop + httptools",
+        f"(throwaway PostgreSQL {PG_BIN.parent.name}, fsync off); one server worker each, uvloop + httptools",
     ]
 
 
