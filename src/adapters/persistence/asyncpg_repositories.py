@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
+
+import msgspec
 
 from adapters.persistence import asyncpg_sql as sql
 from adapters.persistence.engine import translate
@@ -39,6 +40,10 @@ _TASK_VALUE_ORDER = (
     "updated_at",
     "deleted_at",
 )
+
+
+def _json_text(value: Any) -> str:
+    return msgspec.json.encode(value).decode()
 
 
 class Session:
@@ -81,7 +86,7 @@ class _Repository:
 
 def _task_args(task: Task) -> list[Any]:
     values = task_values(task)
-    values["tags"] = json.dumps(values["tags"])
+    values["tags"] = _json_text(values["tags"])
     return [values[name] for name in _TASK_VALUE_ORDER]
 
 
@@ -163,7 +168,7 @@ class AsyncpgConversationRepository(_Repository):
         return await self._execute(sql.DELETE_CONVERSATION, owner_id, number) != "DELETE 0"
 
     async def add_message(self, owner_id: str, number: int, message: Message) -> Message:
-        calls = json.dumps(tool_calls_to_json(message.tool_calls))
+        calls = _json_text(tool_calls_to_json(message.tool_calls))
         args = (owner_id, number, message.role.value, message.content, calls, message.created_at)
         row = await self._fetchrow(sql.ADD_MESSAGE, *args, write=True)
         return replace(message, id=row["id"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sqlalchemy import (
@@ -61,6 +62,7 @@ _TAG_COUNTS = (
 )
 
 
+@functools.cache
 def allocate_statement(postgres: bool, counter: str) -> Any:
     """``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``: create the owner or bump ``counter``."""
     dialect_insert = postgresql.insert if postgres else sqlite.insert

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import time
 import uuid
@@ -11,9 +10,8 @@ from typing import Any
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPResponseBodyEvent, HTTPResponseStartEvent, Message, Receive, Scope, Send
 
-from entrypoints.logs import hash_user
+from entrypoints.logs import hash_user, log_access
 
-log = logging.getLogger("todo_chatbot.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _API_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -99,17 +97,14 @@ class RequestContextMiddleware:
 
 
 def _log_access(scope: Any, status: int, elapsed: float, request_id: str) -> None:
-    if not log.isEnabledFor(logging.INFO):
-        return
     user = scope.get("user_id")
-    log.info(
-        "request",
-        extra={
+    log_access(
+        {
             "method": scope.get("method"),
             "route": scope.get("path_template") or "-",
             "status": status,
             "ms": round(elapsed * 1000, 2),
             "request_id": request_id,
             "user": hash_user(user) if user else None,
-        },
+        }
     )
