@@ -79,7 +79,7 @@ class AsyncpgUnitOfWork:
     async def begin(self) -> AsyncIterator[AsyncpgTransaction]:
         async with self._gate:
             with translated_errors():
-                connection = await self._pool.acquire(timeout=10)
+                connection = await self._pool.acquire()  # the gate guarantees a free slot
             session = Session(connection)
             try:
                 yield AsyncpgTransaction(session)
