@@ -16,6 +16,7 @@ from application.ports import (
     AgentEvent,
     AgentReply,
     AgentTurn,
+    Clock,
     IdempotencyRecord,
     Principal,
     SortKey,
@@ -24,8 +25,11 @@ from application.ports import (
     TextDelta,
     ToolCallEvent,
     ToolResultEvent,
+    UnitOfWork,
 )
-from application.task_list import sort_key
+from application.task_list import ListTasks, sort_key
+from application.tasks import AddTask, CompleteTask, DeleteTask, GetTask, ToggleTask, UpdateTask
+from application.tools import TaskOperations
 from domain.conversations import Conversation, Message, ToolCallRecord
 from domain.tasks import Task
 
@@ -285,3 +289,16 @@ class ScriptedChatAgent:
 
 
 __all__ += ["ScriptedChatAgent", "ScriptedTurn"]
+
+
+def task_operations(uow: UnitOfWork, clock: Clock) -> TaskOperations:
+    """Every task use case the tools run, over ``uow`` and ``clock``."""
+    return TaskOperations(
+        add=AddTask(uow, clock),
+        list=ListTasks(uow, clock),
+        get=GetTask(uow, clock),
+        update=UpdateTask(uow, clock),
+        complete=CompleteTask(uow, clock),
+        toggle=ToggleTask(uow, clock),
+        delete=DeleteTask(uow, clock),
+    )

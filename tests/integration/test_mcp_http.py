@@ -16,12 +16,10 @@ from mcp.client.streamable_http import streamable_http_client
 
 from application.errors import AuthUnavailable
 from application.ports import Principal
-from application.task_list import ListTasks
-from application.tasks import AddTask, CompleteTask, DeleteTask, GetTask, ToggleTask, UpdateTask
-from application.tools import CATALOGUE, TaskOperations, TaskTools
+from application.tools import CATALOGUE, TaskTools
 from entrypoints.config import Settings
 from entrypoints.mcp import mcp_integration
-from tests.fakes import FixedClock, InMemoryUnitOfWork, StaticTokenVerifier
+from tests.fakes import FixedClock, InMemoryUnitOfWork, StaticTokenVerifier, task_operations
 
 PUBLIC_URL = "http://todo.test"
 METADATA_URL = f"{PUBLIC_URL}/.well-known/oauth-protected-resource"
@@ -36,17 +34,7 @@ MODES = ["legacy", "2026-07-28"]
 
 def task_tools(uow: InMemoryUnitOfWork) -> TaskTools:
     clock = FixedClock()
-    return TaskTools(
-        TaskOperations(
-            add=AddTask(uow, clock),
-            list=ListTasks(uow, clock),
-            get=GetTask(uow, clock),
-            update=UpdateTask(uow, clock),
-            complete=CompleteTask(uow, clock),
-            toggle=ToggleTask(uow, clock),
-            delete=DeleteTask(uow, clock),
-        )
-    )
+    return TaskTools(task_operations(uow, clock))
 
 
 class DownVerifier:

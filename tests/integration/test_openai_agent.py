@@ -16,11 +16,10 @@ from application.chat import SendChatMessage
 from application.chat_schemas import ChatRequest
 from application.ports import TextDelta, ToolCallEvent, ToolResultEvent
 from application.schemas import NewTask
-from application.task_list import ListTasks
-from application.tasks import AddTask, CompleteTask, DeleteTask, GetTask, ToggleTask, UpdateTask
-from application.tools import TaskOperations, TaskTools
+from application.tasks import AddTask
+from application.tools import TaskTools
 from tests.fake_model import FakeModelServer, Recorded, Reply
-from tests.fakes import FixedClock, InMemoryUnitOfWork
+from tests.fakes import FixedClock, InMemoryUnitOfWork, task_operations
 
 STYLES = [("responses", False), ("responses", True), ("chat_completions", False), ("chat_completions", True)]
 IDS = ["responses", "responses-stream", "chat", "chat-stream"]
@@ -50,13 +49,7 @@ async def model() -> AsyncIterator[FakeModelServer]:
 
 
 def task_tools(uow: InMemoryUnitOfWork, clock: FixedClock) -> TaskTools:
-    return TaskTools(
-        TaskOperations(
-            add=AddTask(uow, clock), list=ListTasks(uow, clock), get=GetTask(uow, clock),
-            update=UpdateTask(uow, clock), complete=CompleteTask(uow, clock), toggle=ToggleTask(uow, clock),
-            delete=DeleteTask(uow, clock),
-        )
-    )  # fmt: skip
+    return TaskTools(task_operations(uow, clock))
 
 
 def make_agent(server: FakeModelServer, style: str, **options: Any) -> OpenAIChatAgent:

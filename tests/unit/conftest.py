@@ -2,19 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from application.task_list import ListTasks
 from application.tasks import (
-    AddTask,
-    CompleteTask,
-    DeleteTask,
-    GetTask,
     ListTags,
     RestoreTask,
-    ToggleTask,
-    UpdateTask,
 )
 from application.tools import TaskOperations, TaskTools
-from tests.fakes import FixedClock, InMemoryUnitOfWork
+from tests.fakes import FixedClock, InMemoryUnitOfWork, task_operations
 
 
 @pytest.fixture
@@ -29,15 +22,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def ops(uow: InMemoryUnitOfWork, clock: FixedClock) -> TaskOperations:
-    return TaskOperations(
-        add=AddTask(uow, clock),
-        list=ListTasks(uow, clock),
-        get=GetTask(uow, clock),
-        update=UpdateTask(uow, clock),
-        complete=CompleteTask(uow, clock),
-        toggle=ToggleTask(uow, clock),
-        delete=DeleteTask(uow, clock),
-    )
+    return task_operations(uow, clock)
 
 
 @pytest.fixture

@@ -15,13 +15,11 @@ from mcp.shared.exceptions import MCPError
 
 from application.errors import StorageUnavailable
 from application.ports import Transaction
-from application.task_list import ListTasks
-from application.tasks import AddTask, CompleteTask, DeleteTask, GetTask, ToggleTask, UpdateTask
-from application.tools import CATALOGUE, TaskOperations, TaskTools, ToolContext
+from application.tools import CATALOGUE, TaskTools, ToolContext
 from entrypoints.mcp import run_stdio
 from entrypoints.mcp.endpoint import request_caller
 from entrypoints.mcp.server import INSTRUCTIONS, Lazy, build_server, fixed_caller
-from tests.fakes import FixedClock
+from tests.fakes import FixedClock, task_operations
 
 ALICE = ToolContext("alice")
 
@@ -38,17 +36,7 @@ class BrokenUnitOfWork:
 
 def broken_tools(error: Exception) -> TaskTools:
     uow, clock = BrokenUnitOfWork(error), FixedClock()
-    return TaskTools(
-        TaskOperations(
-            add=AddTask(uow, clock),
-            list=ListTasks(uow, clock),
-            get=GetTask(uow, clock),
-            update=UpdateTask(uow, clock),
-            complete=CompleteTask(uow, clock),
-            toggle=ToggleTask(uow, clock),
-            delete=DeleteTask(uow, clock),
-        )
-    )
+    return TaskTools(task_operations(uow, clock))
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar import Controller, HttpMethod, Request, Response, delete, get, patch, post, route
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -94,7 +94,11 @@ class TaskController(Controller):
         """One task by id."""
         return await use_case.execute(owner_id, task_id)
 
-    @patch("/tasks/{task_id:int}", dependencies={"use_case": service(UpdateTask)})
+    @route(
+        "/tasks/{task_id:int}",
+        http_method=[HttpMethod.PATCH, HttpMethod.PUT],
+        dependencies={"use_case": service(UpdateTask)},
+    )
     async def update_task(
         self,
         request: Request[Any, Any, Any],
@@ -102,19 +106,8 @@ class TaskController(Controller):
         task_id: FromPath[int],
         use_case: NamedDependency[UpdateTask],
     ) -> TaskView:
-        """Change some fields; ``null`` clears description or due; ``tags`` replaces the list."""
-        changes: TaskChanges = await read_body(request, TaskChanges)
-        return await use_case.execute(owner_id, task_id, changes, request_zone(request))
-
-    @put("/tasks/{task_id:int}", dependencies={"use_case": service(UpdateTask)})
-    async def replace_task(
-        self,
-        request: Request[Any, Any, Any],
-        owner_id: NamedDependency[str],
-        task_id: FromPath[int],
-        use_case: NamedDependency[UpdateTask],
-    ) -> TaskView:
-        """Same as PATCH (kept for Phase II clients)."""
+        """Change some fields; ``null`` clears description or due; ``tags`` replaces the list.
+        PUT does the same as PATCH (kept for Phase II clients)."""
         changes: TaskChanges = await read_body(request, TaskChanges)
         return await use_case.execute(owner_id, task_id, changes, request_zone(request))
 
