@@ -27,6 +27,7 @@ from application.ports import (
     ToolResultEvent,
     UnitOfWork,
 )
+from application.schemas import TaskView
 from application.task_list import ListTasks, sort_key
 from application.tasks import AddTask, CompleteTask, DeleteTask, GetTask, ToggleTask, UpdateTask
 from application.tools import TaskOperations
@@ -119,12 +120,12 @@ class InMemoryTaskRepository:
     async def update(self, task: Task) -> None:
         self._state.tasks[(task.owner_id, task.number)] = replace(task)
 
-    async def page(self, query: TaskQuery) -> list[Task]:
+    async def page(self, query: TaskQuery) -> list[TaskView]:
         found = [t for t in self._state.tasks.values() if _matches(t, query)]
         found.sort(key=lambda t: _position(t, query), reverse=query.descending)  # type: ignore[arg-type,return-value]
         if query.after is not None:
             found = [t for t in found if _after(_position(t, query), query.after, query.descending)]
-        return [replace(t) for t in found[: query.limit]]
+        return [TaskView.of(t) for t in found[: query.limit]]
 
     async def tag_counts(self, owner_id: str) -> list[tuple[str, int]]:
         counts: dict[str, tuple[str, int]] = {}

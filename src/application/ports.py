@@ -13,6 +13,7 @@ from domain.conversations import Conversation, Message, ToolCallRecord
 from domain.tasks import Priority, Task
 
 if TYPE_CHECKING:
+    from application.schemas import TaskView
     from application.tools import Tool, ToolOutcome
 
 
@@ -86,8 +87,10 @@ class TaskRepository(Protocol):
         """Persist every field of an existing task."""
         ...
 
-    async def page(self, query: TaskQuery) -> list[Task]:
-        """Up to ``query.limit`` tasks matching the query, in its order, after its cursor."""
+    async def page(self, query: TaskQuery) -> list[TaskView]:
+        """Up to ``query.limit`` tasks matching the query, in its order, after its cursor.
+
+        The read side: views built straight from storage, without a ``Task`` per row."""
         ...
 
     async def tag_counts(self, owner_id: str) -> list[tuple[str, int]]:

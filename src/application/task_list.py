@@ -9,19 +9,29 @@ from application.cursor import decode_task_cursor, encode_task_cursor
 from application.due_keys import bound_key, effective_due_key, epoch_key, zone_offset
 from application.ports import Clock, SortKey, TaskQuery, TaskSort, TaskStatus, UnitOfWork
 from application.schemas import TaskFilter, TaskPage, TaskView
-from domain.due import parse_due
-from domain.tasks import Task
+from domain.due import Due, parse_due
+from domain.tasks import Priority, Task
+
+
+def _key(sort: TaskSort, due: Due | None, priority: Priority, title: str, offset: int) -> SortKey:
+    if sort is TaskSort.DUE:
+        return effective_due_key(due, offset)
+    if sort is TaskSort.PRIORITY:
+        return priority.rank
+    if sort is TaskSort.TITLE:
+        return title.lower()
+    return None
 
 
 def sort_key(task: Task, sort: TaskSort, offset: int) -> SortKey:
     """The value ``task`` sorts by (ties are broken by its number)."""
-    if sort is TaskSort.DUE:
-        return effective_due_key(task.due, offset)
-    if sort is TaskSort.PRIORITY:
-        return task.priority.rank
-    if sort is TaskSort.TITLE:
-        return task.title.lower()
-    return None
+    return _key(sort, task.due, task.priority, task.title, offset)
+
+
+def view_sort_key(view: TaskView, sort: TaskSort, offset: int) -> SortKey:
+    """The value the task shown by ``view`` sorts by (its keyset position on a page)."""
+    due = None if view.due is None else parse_due(view.due)
+    return _key(sort, due, view.priority, view.title, offset)
 
 
 def _bound(raw: str | None, field: str, offset: int) -> int | None:
@@ -74,12 +84,12 @@ class ListTasks:
         query = self.build_query(owner_id, request, zone, field_prefix)
         fetch = dataclasses.replace(query, limit=query.limit + 1)
         async with self._uow.begin() as tx:
-            tasks = await tx.tasks.page(fetch)
-        page, more = tasks[: query.limit], len(tasks) > query.limit
+            views = await tx.tasks.page(fetch)
+        page, more = views[: query.limit], len(views) > query.limit
         next_cursor = None
         if more and page:
             last = page[-1]
             next_cursor = encode_task_cursor(
-                query.sort.value, query.descending, sort_key(last, query.sort, query.zone_offset), last.number
+                query.sort.value, query.descending, view_sort_key(last, query.sort, query.zone_offset), last.id
             )
-        return TaskPage(items=[TaskView.of(task) for task in page], next_cursor=next_cursor)
+        return TaskPage(items=page, next_cursor=next_cursor)

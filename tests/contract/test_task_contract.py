@@ -13,7 +13,7 @@ from tests.contract.builders import T0, add_tasks, add_titled, new_task
 
 async def _all(uow: UnitOfWork, owner: str) -> list[int]:
     async with uow.begin() as tx:
-        return [task.number for task in await tx.tasks.page(TaskQuery(owner_id=owner, limit=100))]
+        return [view.id for view in await tx.tasks.page(TaskQuery(owner_id=owner, limit=100))]
 
 
 async def test_numbers_count_from_one_per_owner(uow: UnitOfWork, owner: str, other_owner: str) -> None:

@@ -10,7 +10,8 @@ import pytest
 
 from application.due_keys import bound_key, effective_due_key, utc_due_key
 from application.ports import SortKey, TaskQuery, TaskSort, TaskStatus, UnitOfWork
-from application.task_list import sort_key
+from application.schemas import TaskView
+from application.task_list import sort_key, view_sort_key
 from domain.tasks import Priority, Task
 from tests.contract.builders import T0, add_tasks, new_task
 
@@ -42,13 +43,13 @@ async def _stored(uow: UnitOfWork, owner: str) -> list[Task]:
     return tasks
 
 
-async def _page(uow: UnitOfWork, query: TaskQuery) -> list[Task]:
+async def _page(uow: UnitOfWork, query: TaskQuery) -> list[TaskView]:
     async with uow.begin() as tx:
         return await tx.tasks.page(query)
 
 
 async def _numbers(uow: UnitOfWork, owner: str, **fields: Any) -> list[int]:
-    return [task.number for task in await _page(uow, TaskQuery(owner_id=owner, limit=100, **fields))]
+    return [view.id for view in await _page(uow, TaskQuery(owner_id=owner, limit=100, **fields))]
 
 
 def _expected(tasks: list[Task], sort: TaskSort, descending: bool, offset: int) -> list[int]:
@@ -65,11 +66,11 @@ async def _walk(uow: UnitOfWork, query: TaskQuery) -> list[int]:
     while True:
         page = await _page(uow, query)
         assert len(page) <= query.limit
-        seen += [task.number for task in page]
+        seen += [view.id for view in page]
         if len(page) < query.limit:
             return seen
         last = page[-1]
-        query = dataclasses.replace(query, after=(sort_key(last, query.sort, query.zone_offset), last.number))
+        query = dataclasses.replace(query, after=(view_sort_key(last, query.sort, query.zone_offset), last.id))
 
 
 @pytest.mark.parametrize("sort", list(TaskSort))
@@ -81,7 +82,7 @@ async def test_each_order_pages_through_everything_once(
     for offset in (0, 5 * 3600, -8 * 3600):
         expected = _expected(tasks, sort, descending, offset)
         query = TaskQuery(owner_id=owner, limit=100, sort=sort, descending=descending, zone_offset=offset)
-        assert [t.number for t in await _page(uow, query)] == expected
+        assert [t.id for t in await _page(uow, query)] == expected
         for limit in (1, 2, 4):
             assert await _walk(uow, dataclasses.replace(query, limit=limit)) == expected
 
@@ -216,4 +217,4 @@ async def test_tag_counts_follow_updates_and_the_trash(uow: UnitOfWork, owner: s
         await tx.commit()
     async with uow.begin() as tx:
         assert await tx.tasks.tag_counts(owner) == [("A-tag", 2), ("Z", 1), ("zz", 1)]
-        assert [t.number for t in await tx.tasks.page(TaskQuery(owner_id=owner, limit=9, tag="a-TAG"))] == [1, 2]
+        assert [t.id for t in await tx.tasks.page(TaskQuery(owner_id=owner, limit=9, tag="a-TAG"))] == [1, 2]

@@ -16,10 +16,12 @@ from adapters.persistence.rows import (
     tag_rows,
     task_from_row,
     task_values,
+    task_view_from_row,
     tool_calls_to_json,
 )
 from application.errors import StorageUnavailable
 from application.ports import IdempotencyRecord, TaskQuery
+from application.schemas import TaskView
 from domain.conversations import Conversation, Message
 from domain.tasks import Task
 
@@ -137,9 +139,9 @@ class AsyncpgTaskRepository(_Repository):
             await self._execute(sql.INSERT_TAGS, task.owner_id, task.number, *_tag_arrays(rows))
         self._tags[key] = rows
 
-    async def page(self, query: TaskQuery) -> list[Task]:
+    async def page(self, query: TaskQuery) -> list[TaskView]:
         statement, args = sql.page_sql(query)
-        return [task_from_row(row) for row in await self._fetch(statement, *args)]
+        return [task_view_from_row(row) for row in await self._fetch(statement, *args)]
 
     async def tag_counts(self, owner_id: str) -> list[tuple[str, int]]:
         return [(row["name"], row["count"]) for row in await self._fetch(sql.TAG_COUNTS, owner_id)]

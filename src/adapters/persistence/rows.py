@@ -10,7 +10,9 @@ from typing import Any
 import msgspec
 
 from application.due_keys import utc_due_key
+from application.schemas import TaskView
 from domain.conversations import Conversation, Message, Role, ToolCallRecord
+from domain.due import format_due
 from domain.recurrence import Recurrence
 from domain.tasks import Priority, Task
 
@@ -105,6 +107,27 @@ def task_from_row(row: Sequence[Any]) -> Task:
         bool(completed),
         completed_at,
         deleted_at,
+    )
+
+
+def task_view_from_row(row: Sequence[Any]) -> TaskView:
+    """What clients see of a task, straight from a ``TASK_COLUMNS`` row (the list read path:
+    no ``Task`` per row)."""
+    (_, number, title, description, priority, due_date, due_at, tags, recurrence,
+     completed, completed_at, created_at, updated_at, _) = row  # fmt: skip
+    due = due_at if due_at is not None else due_date
+    return TaskView(
+        number,
+        title,
+        description,
+        bool(completed),
+        completed_at,
+        _PRIORITY_BY_RANK[priority],
+        None if due is None else format_due(due),
+        list(_json(tags)),
+        _RECURRENCE[recurrence],
+        created_at,
+        updated_at,
     )
 
 

@@ -25,9 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.engine import translated_errors
 from adapters.persistence.models import task_tags, tasks, users
-from adapters.persistence.rows import TASK_COLUMNS, tag_rows, task_from_row, task_values
+from adapters.persistence.rows import TASK_COLUMNS, tag_rows, task_from_row, task_values, task_view_from_row
 from application.due_keys import NO_DUE_KEY
 from application.ports import TaskQuery, TaskSort, TaskStatus
+from application.schemas import TaskView
 from domain.tasks import Task
 
 _COLUMNS = [tasks.c[name] for name in TASK_COLUMNS]
@@ -184,9 +185,9 @@ class SqlTaskRepository:
             await self._execute(_INSERT_TAGS, rows)
         self._tags[key] = rows
 
-    async def page(self, query: TaskQuery) -> list[Task]:
+    async def page(self, query: TaskQuery) -> list[TaskView]:
         result = await self._execute(page_statement(query))
-        return [task_from_row(row) for row in result]
+        return [task_view_from_row(row) for row in result]
 
     async def tag_counts(self, owner_id: str) -> list[tuple[str, int]]:
         result = await self._execute(_TAG_COUNTS, {"owner_id": owner_id})
