@@ -7,6 +7,7 @@ route template (``/api/{user_id}/tasks``), never with the raw user id.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -19,6 +20,7 @@ import msgspec
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 
 
+@functools.lru_cache(maxsize=65536)
 def hash_user(user_id: str) -> str:
     """A short, stable pseudonym of a user id for logs."""
     return hashlib.sha256(f"todo-chatbot:{user_id}".encode()).hexdigest()[:16]
@@ -47,8 +49,13 @@ _access_logger = logging.getLogger("todo_chatbot.access")
 _encode = msgspec.json.encode
 
 
+@functools.lru_cache(maxsize=4)
+def _second(whole: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
+
+
 def _timestamp(seconds: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{int(seconds % 1 * 1000):03d}Z"
+    return f"{_second(int(seconds))}.{int(seconds % 1 * 1000):03d}Z"
 
 
 def log_access(fields: dict[str, Any]) -> None:
