@@ -85,7 +85,7 @@ _RECURRENCE = {recurrence.value: recurrence for recurrence in Recurrence}
 
 
 def _json(value: Any) -> Any:
-    return _decode_json(value) if isinstance(value, str | bytes) else value
+    return _decode_json(value) if isinstance(value, (str, bytes)) else value
 
 
 def task_from_row(row: Sequence[Any]) -> Task:
@@ -115,7 +115,7 @@ def task_view_from_row(row: Sequence[Any]) -> TaskView:
     no ``Task`` per row)."""
     (_, number, title, description, priority, due_date, due_at, tags, recurrence,
      completed, completed_at, created_at, updated_at, _) = row  # fmt: skip
-    due = due_at if due_at is not None else due_date
+    due = format_due(due_at) if due_at is not None else (due_date.isoformat() if due_date is not None else None)
     return TaskView(
         number,
         title,
@@ -123,8 +123,8 @@ def task_view_from_row(row: Sequence[Any]) -> TaskView:
         bool(completed),
         completed_at,
         _PRIORITY_BY_RANK[priority],
-        None if due is None else format_due(due),
-        list(_json(tags)),
+        due,
+        _json(tags),
         _RECURRENCE[recurrence],
         created_at,
         updated_at,
