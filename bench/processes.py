@@ -151,11 +151,14 @@ class Stack:
         url = create_database(self.cluster.url)
         return url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
-    def start_server(self, name: str, command: list[str], env: dict[str, str], port: int) -> Server:
+    def start_server(
+        self, name: str, command: list[str], env: dict[str, str], port: int, *, cpus: str | None = None
+    ) -> Server:
+        """Start and wait until healthy; pinned to ``cpus`` (default: the server's CPU)."""
         log_file = self.workdir / f"{name}.log"
         with log_file.open("wb") as log:
             process = subprocess.Popen(
-                [*Cores.prefix(self.cores.server), *command],
+                [*Cores.prefix(cpus or self.cores.server), *command],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -184,6 +187,25 @@ def project_command() -> list[str]:
     """``todo-chatbot serve`` from the environment the bench runs in."""
     script = Path(sys.prefix) / "bin" / "todo-chatbot"
     return [str(script), "serve"] if script.exists() else [sys.executable, "-m", "entrypoints.cli", "serve"]
+
+
+def model_project_env(database_dsn: str, port: int, key_file: Path, model_url: str, public_url: str) -> dict[str, str]:
+    """The project with its chat on the fake model (Chat Completions, as for a local server).
+    ``public_url`` is the first project's: same signing key and same issuer/audience, so the
+    bench's tokens are valid on both servers."""
+    env = project_env(database_dsn, port, key_file)
+    env.update(OPENAI_BASE_URL=model_url, OPENAI_API_KEY="bench", OPENAI_MODEL="fake", PUBLIC_URL=public_url)
+    return env
+
+
+def fake_model_command(port: int) -> list[str]:
+    return [sys.executable, "-m", "bench.fake_model_server", str(port)]
+
+
+def fake_model_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [os.getcwd(), env.get("PYTHONPATH")]))
+    return env
 
 
 def floor_command(port: int) -> list[str]:

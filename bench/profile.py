@@ -23,6 +23,11 @@ _NAMES = {
     "dishka": "dishka",
     "mcp": "mcp SDK",
     "anyio": "anyio",
+    "openai": "openai SDK",
+    "httpx": "httpx",
+    "httpcore": "httpcore",
+    "pydantic": "pydantic",
+    "pydantic_core": "pydantic",
     "asyncio": "asyncio (uvloop runs inside Runner.run)",
     "domain": "own: domain",
     "application": "own: application",
@@ -34,6 +39,7 @@ _CHAIN = re.compile(
     r"litestar/(app\.py|_asgi/|middleware/|routes/))"
 )
 _FILE = re.compile(r"\(([^()]+):\d+\)$")
+_IDLE_WORKER = re.compile(r"^_worker \(concurrent/futures/thread\.py:\d+\)$")
 
 
 def _package(frame: str) -> str:
@@ -60,6 +66,8 @@ def summarize(raw: str, top: int = 12) -> list[str]:
             continue
         count = int(count_text)
         frames = stack.split(";")
+        if _IDLE_WORKER.search(frames[-1]):
+            continue  # a thread-pool worker blocked in its queue: idle, though py-spy samples it
         total += count
         leaf[_package(frames[-1])] += count
         functions[frames[-1]] += count

@@ -144,3 +144,57 @@ async def _flush(
             "task_tags", records=tags, columns=["owner_id", "tag_key", "task_number", "name"]
         )
     return total_tasks + len(tasks), total_tags + len(tags)
+
+
+async def copy_conversation(dsn: str, owner: str, number: int, copies: int) -> list[int]:
+    """``copies`` exact copies of one of ``owner``'s conversations (rows the app wrote: title,
+    messages with their tool calls and times), numbered after the owner's last conversation
+    as the app numbers them; returns their numbers."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        async with connection.transaction():
+            last = await connection.fetchval(
+                "UPDATE users SET last_conversation_number = last_conversation_number + $2 WHERE id = $1 "
+                "RETURNING last_conversation_number",
+                owner,
+                copies,
+            )
+            first = last - copies + 1
+            await connection.execute(
+                "INSERT INTO conversations (owner_id, number, title, created_at, updated_at) "
+                "SELECT owner_id, $3 + g, title, created_at, updated_at "
+                "FROM conversations CROSS JOIN generate_series(0, $4 - 1) AS g WHERE owner_id = $1 AND number = $2",
+                owner,
+                number,
+                first,
+                copies,
+            )
+            await connection.execute(
+                "INSERT INTO messages (owner_id, conversation_number, role, content, tool_calls, created_at) "
+                "SELECT m.owner_id, $3 + g, m.role, m.content, m.tool_calls, m.created_at "
+                "FROM generate_series(0, $4 - 1) AS g CROSS JOIN messages AS m "
+                "WHERE m.owner_id = $1 AND m.conversation_number = $2 ORDER BY g, m.id",
+                owner,
+                number,
+                first,
+                copies,
+            )
+        await connection.execute("ANALYZE conversations; ANALYZE messages; ANALYZE users")
+    finally:
+        await connection.close()
+    return list(range(first, first + copies))
+
+
+async def message_counts(dsn: str, owner: str, numbers: list[int]) -> list[int]:
+    """How many messages each of these conversations holds now."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        rows = await connection.fetch(
+            "SELECT conversation_number, count(*) FROM messages WHERE owner_id = $1 "
+            "AND conversation_number = ANY($2::int[]) GROUP BY conversation_number",
+            owner,
+            numbers,
+        )
+    finally:
+        await connection.close()
+    return [row[1] for row in rows]
