@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -78,6 +80,30 @@ async def owner_id(request: Request[Any, Any, Any], user_id: FromPath[str]) -> s
     if principal.user_id != user_id:
         raise PermissionDeniedException("the path names another user than the token")
     return principal.user_id
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The verified caller and the app's services: the one dependency of a task route
+    (each Litestar dependency costs a resolution per request; this path is the hottest)."""
+
+    owner_id: str
+    services: Mapping[type[Any], Any]
+
+    def use(self, kind: type[T]) -> T:
+        """An APP-scoped service resolved at start-up (see ``uses``)."""
+        return self.services[kind]  # type: ignore[no-any-return]
+
+
+def uses(*kinds: type[Any]) -> dict[str, Provide]:
+    """The ``caller`` dependency for routes that ``use`` these services (resolved at start-up)."""
+    _SERVICE_KINDS.update(kinds)
+    return {"caller": Provide(caller)}
+
+
+async def caller(request: Request[Any, Any, Any], user_id: FromPath[str]) -> Caller:
+    """The caller, checked against ``{user_id}`` in the path."""
+    return Caller(await owner_id(request, user_id), request.app.state.services)
 
 
 def request_zone(request: Request[Any, Any, Any]) -> ZoneInfo:

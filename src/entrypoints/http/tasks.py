@@ -14,7 +14,7 @@ from application.schemas import NewTask, TagList, TaskChanges, TaskFilter, TaskP
 from application.task_list import ListTasks
 from application.tasks import AddTask, DeleteTask, GetTask, ListTags, RestoreTask, ToggleTask, UpdateTask
 from application.validation import convert, decode_json
-from entrypoints.http.deps import OWNER, request_zone, service
+from entrypoints.http.deps import Caller, request_zone, uses
 from entrypoints.http.problems import problem
 
 MAX_IDEMPOTENCY_KEY = 255
@@ -42,15 +42,14 @@ class TaskController(Controller):
 
     path = "/api/{user_id:str}"
     tags = ["tasks"]  # noqa: RUF012
-    dependencies = OWNER
+    dependencies = uses(ListTasks, AddTask, GetTask, UpdateTask, ToggleTask, DeleteTask, RestoreTask, ListTags)
     exception_handlers = {_BadJson: bad_json_handler}  # noqa: RUF012
 
-    @get("/tasks", dependencies={"use_case": service(ListTasks)})
+    @get("/tasks")
     async def list_tasks(
         self,
         request: Request[Any, Any, Any],
-        owner_id: NamedDependency[str],
-        use_case: NamedDependency[ListTasks],
+        caller: NamedDependency[Caller],
         status: FromQuery[str | None] = None,
         priority: FromQuery[str | None] = None,
         tag: FromQuery[str | None] = None,
@@ -69,74 +68,54 @@ class TaskController(Controller):
             "due_after": due_after, "overdue": overdue, "sort": sort, "order": order, "limit": limit,
             "cursor": cursor,
         }  # fmt: skip
-        query = convert(
-            {k: v for k, v in given.items() if v is not None}, TaskFilter, prefix="query", from_strings=True
-        )
-        return await use_case.execute(owner_id, query, request_zone(request), field_prefix="query")
+        present = {name: value for name, value in given.items() if value is not None}
+        query = convert(present, TaskFilter, prefix="query", from_strings=True)
+        zone = request_zone(request)
+        return await caller.use(ListTasks).execute(caller.owner_id, query, zone, field_prefix="query")
 
-    @post("/tasks", status_code=HTTP_201_CREATED, dependencies={"use_case": service(AddTask)})
-    async def add_task(
-        self, request: Request[Any, Any, Any], owner_id: NamedDependency[str], use_case: NamedDependency[AddTask]
-    ) -> Response[TaskView]:
+    @post("/tasks", status_code=HTTP_201_CREATED)
+    async def add_task(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> Response[TaskView]:
         """Create a task. An ``Idempotency-Key`` header makes retries safe for 24 hours."""
         command: NewTask = await read_body(request, NewTask)
         key = request.headers.get("idempotency-key")
         if key is not None and not 0 < len(key.strip()) <= MAX_IDEMPOTENCY_KEY:
             raise ValidationError.single("header.Idempotency-Key", f"must be 1..{MAX_IDEMPOTENCY_KEY} characters")
-        view = await use_case.execute(owner_id, command, key.strip() if key else None)
-        location = f"/api/{owner_id}/tasks/{view.id}"
+        view = await caller.use(AddTask).execute(caller.owner_id, command, key.strip() if key else None)
+        location = f"/api/{caller.owner_id}/tasks/{view.id}"
         return Response(view, status_code=HTTP_201_CREATED, headers={"Location": location})
 
-    @get("/tasks/{task_id:int}", dependencies={"use_case": service(GetTask)})
-    async def get_task(
-        self, owner_id: NamedDependency[str], task_id: FromPath[int], use_case: NamedDependency[GetTask]
-    ) -> TaskView:
+    @get("/tasks/{task_id:int}")
+    async def get_task(self, caller: NamedDependency[Caller], task_id: FromPath[int]) -> TaskView:
         """One task by id."""
-        return await use_case.execute(owner_id, task_id)
+        return await caller.use(GetTask).execute(caller.owner_id, task_id)
 
-    @route(
-        "/tasks/{task_id:int}",
-        http_method=[HttpMethod.PATCH, HttpMethod.PUT],
-        dependencies={"use_case": service(UpdateTask)},
-    )
+    @route("/tasks/{task_id:int}", http_method=[HttpMethod.PATCH, HttpMethod.PUT])
     async def update_task(
-        self,
-        request: Request[Any, Any, Any],
-        owner_id: NamedDependency[str],
-        task_id: FromPath[int],
-        use_case: NamedDependency[UpdateTask],
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], task_id: FromPath[int]
     ) -> TaskView:
         """Change some fields; ``null`` clears description or due; ``tags`` replaces the list.
         PUT does the same as PATCH (kept for Phase II clients)."""
         changes: TaskChanges = await read_body(request, TaskChanges)
-        return await use_case.execute(owner_id, task_id, changes, request_zone(request))
+        return await caller.use(UpdateTask).execute(caller.owner_id, task_id, changes, request_zone(request))
 
-    @patch("/tasks/{task_id:int}/complete", dependencies={"use_case": service(ToggleTask)})
+    @patch("/tasks/{task_id:int}/complete")
     async def toggle_task(
-        self,
-        request: Request[Any, Any, Any],
-        owner_id: NamedDependency[str],
-        task_id: FromPath[int],
-        use_case: NamedDependency[ToggleTask],
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], task_id: FromPath[int]
     ) -> TaskView:
         """Toggle done / not done (a recurring task advances to its next occurrence instead)."""
-        return await use_case.execute(owner_id, task_id, request_zone(request))
+        return await caller.use(ToggleTask).execute(caller.owner_id, task_id, request_zone(request))
 
-    @delete("/tasks/{task_id:int}", status_code=HTTP_204_NO_CONTENT, dependencies={"use_case": service(DeleteTask)})
-    async def delete_task(
-        self, owner_id: NamedDependency[str], task_id: FromPath[int], use_case: NamedDependency[DeleteTask]
-    ) -> None:
+    @delete("/tasks/{task_id:int}", status_code=HTTP_204_NO_CONTENT)
+    async def delete_task(self, caller: NamedDependency[Caller], task_id: FromPath[int]) -> None:
         """Move a task to the trash (restorable for 30 days)."""
-        await use_case.execute(owner_id, task_id)
+        await caller.use(DeleteTask).execute(caller.owner_id, task_id)
 
-    @post("/tasks/{task_id:int}/restore", status_code=200, dependencies={"use_case": service(RestoreTask)})
-    async def restore_task(
-        self, owner_id: NamedDependency[str], task_id: FromPath[int], use_case: NamedDependency[RestoreTask]
-    ) -> TaskView:
+    @post("/tasks/{task_id:int}/restore", status_code=200)
+    async def restore_task(self, caller: NamedDependency[Caller], task_id: FromPath[int]) -> TaskView:
         """Bring a task back from the trash."""
-        return await use_case.execute(owner_id, task_id)
+        return await caller.use(RestoreTask).execute(caller.owner_id, task_id)
 
-    @get("/tags", dependencies={"use_case": service(ListTags)})
-    async def list_tags(self, owner_id: NamedDependency[str], use_case: NamedDependency[ListTags]) -> TagList:
+    @get("/tags")
+    async def list_tags(self, caller: NamedDependency[Caller]) -> TagList:
         """Tags over the user's live tasks with their counts."""
-        return await use_case.execute(owner_id)
+        return await caller.use(ListTags).execute(caller.owner_id)
