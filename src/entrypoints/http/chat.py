@@ -18,9 +18,9 @@ from application.chat_conversations import DeleteConversation, GetConversation, 
 from application.chat_schemas import ChatAnswer, ChatRequest, ConversationList, ConversationView, PageQuery
 from application.errors import AgentUnavailable
 from application.ports import TextDelta, ToolCallEvent, ToolResultEvent
-from application.validation import convert, decode_json
-from entrypoints.http.deps import OWNER, service
-from entrypoints.http.problems import problem, problem_body
+from application.validation import convert
+from entrypoints.http.deps import OWNER, read_body, service
+from entrypoints.http.problems import problem_body
 
 log = logging.getLogger("todo_chatbot.http")
 
@@ -74,10 +74,7 @@ class ChatController(Controller):
         """Send a message; the assistant may add, list, change or delete tasks. Answers
         ``{conversation_id, response, tool_calls}``, or with ``Accept: text/event-stream``
         the events ``tool_call``, ``tool_result``, ``delta``, then ``done`` (or ``error``)."""
-        try:
-            command = decode_json(await request.body() or b"", ChatRequest)
-        except ValueError:
-            return problem(400, "the request body is not valid JSON")
+        command = await read_body(request, ChatRequest)
         if not _wants_events(request):
             return Response(await use_case.execute(owner_id, command))
         turn = await use_case.start(owner_id, command, stream=True)

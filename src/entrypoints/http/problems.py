@@ -62,6 +62,14 @@ def problem_body(status: int, detail: str, **extra: Any) -> dict[str, Any]:
     return {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status, "detail": detail, **extra}
 
 
+class MalformedBody(Exception):
+    """The request body is not JSON at all (400; a JSON body that breaks a rule is a 422)."""
+
+
+def _malformed(_: Request[Any, Any, Any], exc: MalformedBody) -> Response[dict[str, Any]]:
+    return problem(400, str(exc))
+
+
 def _validation(_: Request[Any, Any, Any], exc: ValidationError) -> Response[dict[str, Any]]:
     errors = [{"field": e.field, "message": e.message} for e in exc.errors]
     fields = ", ".join(e.field for e in exc.errors)
@@ -118,6 +126,7 @@ def make_internal_handler(debug: bool) -> Callable[[Request[Any, Any, Any], Exce
 def exception_handlers(debug: bool) -> dict[Any, Any]:
     """The app-wide exception table (the only place errors become HTTP statuses)."""
     return {
+        MalformedBody: _malformed,
         ValidationError: _validation,
         ValidationException: _litestar_validation,
         NotFound: _not_found,

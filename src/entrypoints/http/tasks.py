@@ -13,28 +13,10 @@ from application.errors import ValidationError
 from application.schemas import NewTask, TagList, TaskChanges, TaskFilter, TaskPage, TaskView
 from application.task_list import ListTasks
 from application.tasks import AddTask, DeleteTask, GetTask, ListTags, RestoreTask, ToggleTask, UpdateTask
-from application.validation import convert, decode_json
-from entrypoints.http.deps import Caller, request_zone, uses
-from entrypoints.http.problems import problem
+from application.validation import convert
+from entrypoints.http.deps import Caller, read_body, request_zone, uses
 
 MAX_IDEMPOTENCY_KEY = 255
-
-
-async def read_body(request: Request[Any, Any, Any], into: type[Any]) -> Any:
-    """Decode the JSON body into a command; malformed JSON is a 400."""
-    raw = await request.body()
-    try:
-        return decode_json(raw or b"", into)
-    except ValueError:
-        raise _BadJson from None
-
-
-class _BadJson(Exception):
-    pass
-
-
-def bad_json_handler(_: Request[Any, Any, Any], __: Exception) -> Response[dict[str, Any]]:
-    return problem(400, "the request body is not valid JSON")
 
 
 class TaskController(Controller):
@@ -43,7 +25,6 @@ class TaskController(Controller):
     path = "/api/{user_id:str}"
     tags = ["tasks"]  # noqa: RUF012
     dependencies = uses(ListTasks, AddTask, GetTask, UpdateTask, ToggleTask, DeleteTask, RestoreTask, ListTags)
-    exception_handlers = {_BadJson: bad_json_handler}  # noqa: RUF012
 
     @get("/tasks")
     async def list_tasks(
