@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
 
+from adapters.persistence.models import tasks as tasks_table
 from adapters.persistence.rows import tag_rows, task_values
 from domain.recurrence import Recurrence
 from domain.tasks import Priority, Task
@@ -28,25 +29,7 @@ RECURRING_EVERY = 25
 """Every 25th task repeats weekly; the toggle scenario leaves those alone (a recurring task
 advances to its next occurrence instead of flipping)."""
 
-_TASK_COLUMNS = (
-    "owner_id",
-    "number",
-    "title",
-    "title_key",
-    "description",
-    "search_text",
-    "priority",
-    "due_date",
-    "due_at",
-    "due_key",
-    "tags",
-    "recurrence",
-    "completed",
-    "completed_at",
-    "created_at",
-    "updated_at",
-    "deleted_at",
-)
+_TASK_COLUMNS = tuple(column.name for column in tasks_table.c)
 _WORDS = ("buy", "call", "write", "book", "pay", "water", "fix", "review", "plan", "clean", "renew", "send")
 _WORDS += ("milk", "dentist", "report", "flights", "rent", "plants", "bike", "trip", "kitchen", "passport")
 _TAGS = ("home", "work", "Errands", "health", "finance", "family", "Urgent", "reading")
