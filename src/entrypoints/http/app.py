@@ -2,14 +2,14 @@
 
 Nothing is built at import time. ``providers`` (dishka) override the defaults of
 ``entrypoints.ioc``, which is how tests swap adapters. Route handlers of each entry point
-(tasks, health, chat, MCP) are registered in ``_route_handlers``.
+(tasks, health, chat, MCP) are listed in ``create_app``.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from dishka import AsyncContainer, Provider
@@ -33,14 +33,6 @@ from entrypoints.mcp import mcp_from_container
 
 MAX_BODY_BYTES = 1024 * 1024
 VERSION = "0.1.0"
-
-
-def _route_handlers(settings: Settings) -> list[Any]:
-    return [HealthController, TaskController, ChatController]
-
-
-def _lifespans(settings: Settings) -> list[Any]:
-    return []
 
 
 def _openapi() -> OpenAPIConfig:
@@ -79,20 +71,17 @@ def create_app(settings: Settings, *providers: Provider) -> Litestar:
     """Build the whole application for ``settings``; ``providers`` override adapters."""
     container = make_container(settings, *providers)
     mcp = mcp_from_container(container, settings)
-    lifespans: Sequence[AbstractAsyncContextManager[Any] | Any] = [
-        _container_lifespan(container),
-        mcp.lifespan,  # Litestar does not run a mounted app's lifespan: the MCP session manager
-        *_lifespans(settings),
-    ]
+    # Litestar does not run a mounted app's lifespan: the MCP session manager runs in ours.
+    lifespans = [_container_lifespan(container), mcp.lifespan]
     cors = (
         CORSConfig(allow_origins=list(settings.frontend_origins), allow_credentials=True)
         if settings.frontend_origins
         else None
     )
     return Litestar(
-        route_handlers=[*_route_handlers(settings), *mcp.route_handlers],
+        route_handlers=[HealthController, TaskController, ChatController, *mcp.route_handlers],
         state=State({"container": container, "services": {}, "settings": settings}),
-        lifespan=list(lifespans),
+        lifespan=lifespans,
         on_startup=[resolve_services, _freeze_heap],
         exception_handlers=exception_handlers(settings.debug),
         middleware=[

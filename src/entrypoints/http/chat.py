@@ -19,7 +19,7 @@ from application.chat_schemas import ChatAnswer, ChatRequest, ConversationList, 
 from application.errors import AgentUnavailable
 from application.ports import TextDelta, ToolCallEvent, ToolResultEvent
 from application.validation import convert
-from entrypoints.http.deps import OWNER, read_body, service
+from entrypoints.http.deps import Caller, read_body, uses
 from entrypoints.http.problems import problem_body
 
 log = logging.getLogger("todo_chatbot.http")
@@ -62,62 +62,49 @@ class ChatController(Controller):
 
     path = "/api/{user_id:str}"
     tags = ["chat"]  # noqa: RUF012
-    dependencies = OWNER
+    dependencies = uses(SendChatMessage, ListConversations, GetConversation, DeleteConversation)
 
-    @post("/chat", status_code=200, dependencies={"use_case": service(SendChatMessage)})
-    async def chat(
-        self,
-        request: Request[Any, Any, Any],
-        owner_id: NamedDependency[str],
-        use_case: NamedDependency[SendChatMessage],
-    ) -> Response[Any]:
+    @post("/chat", status_code=200)
+    async def chat(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> Response[Any]:
         """Send a message; the assistant may add, list, change or delete tasks. Answers
         ``{conversation_id, response, tool_calls}``, or with ``Accept: text/event-stream``
         the events ``tool_call``, ``tool_result``, ``delta``, then ``done`` (or ``error``)."""
         command = await read_body(request, ChatRequest)
+        use_case = caller.use(SendChatMessage)
         if not _wants_events(request):
-            return Response(await use_case.execute(owner_id, command))
-        turn = await use_case.start(owner_id, command, stream=True)
+            return Response(await use_case.execute(caller.owner_id, command))
+        turn = await use_case.start(caller.owner_id, command, stream=True)
         return Stream(_event_stream(turn), media_type="text/event-stream", headers=SSE_HEADERS)
 
-    @get("/conversations", dependencies={"use_case": service(ListConversations)})
+    @get("/conversations")
     async def list_conversations(
         self,
-        owner_id: NamedDependency[str],
-        use_case: NamedDependency[ListConversations],
+        caller: NamedDependency[Caller],
         limit: FromQuery[str | None] = None,
         cursor: FromQuery[str | None] = None,
     ) -> ConversationList:
         """The user's conversations, most recently active first."""
         page = _page(limit, cursor)
-        return await use_case.execute(owner_id, page.limit, page.cursor, field_prefix="query")
+        use_case = caller.use(ListConversations)
+        return await use_case.execute(caller.owner_id, page.limit, page.cursor, field_prefix="query")
 
-    @get("/conversations/{conversation_id:int}", dependencies={"use_case": service(GetConversation)})
+    @get("/conversations/{conversation_id:int}")
     async def get_conversation(
         self,
-        owner_id: NamedDependency[str],
+        caller: NamedDependency[Caller],
         conversation_id: FromPath[int],
-        use_case: NamedDependency[GetConversation],
         limit: FromQuery[str | None] = None,
         cursor: FromQuery[str | None] = None,
     ) -> ConversationView:
         """A conversation with a page of its messages, oldest first."""
         page = _page(limit, cursor)
-        return await use_case.execute(owner_id, conversation_id, page.limit, page.cursor, field_prefix="query")
+        use_case = caller.use(GetConversation)
+        return await use_case.execute(caller.owner_id, conversation_id, page.limit, page.cursor, field_prefix="query")
 
-    @delete(
-        "/conversations/{conversation_id:int}",
-        status_code=HTTP_204_NO_CONTENT,
-        dependencies={"use_case": service(DeleteConversation)},
-    )
-    async def delete_conversation(
-        self,
-        owner_id: NamedDependency[str],
-        conversation_id: FromPath[int],
-        use_case: NamedDependency[DeleteConversation],
-    ) -> None:
+    @delete("/conversations/{conversation_id:int}", status_code=HTTP_204_NO_CONTENT)
+    async def delete_conversation(self, caller: NamedDependency[Caller], conversation_id: FromPath[int]) -> None:
         """Delete a conversation and its messages (the tasks stay as they are)."""
-        await use_case.execute(owner_id, conversation_id)
+        await caller.use(DeleteConversation).execute(caller.owner_id, conversation_id)
 
 
 def _page(limit: str | None, cursor: str | None) -> PageQuery:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dishka import AsyncContainer
 from litestar import Litestar, Request
 from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath
 
@@ -35,22 +35,6 @@ async def resolve(state: State, kind: type[T]) -> T:
 
 
 _SERVICE_KINDS: set[type[Any]] = {TokenVerifier}
-
-
-def service(kind: type[T]) -> Provide:
-    """A Litestar dependency yielding the container's APP-scoped ``kind``.
-
-    The kinds are resolved once at start-up (``resolve_services``), so the dependency is a
-    plain dict read. It depends on ``owner_id``: nothing is handed out before the caller is
-    authenticated, and Litestar resolves the two in sequence instead of spawning a task
-    group for them on every request.
-    """
-    _SERVICE_KINDS.add(kind)
-
-    def dependency(state: State, owner_id: NamedDependency[str]) -> Any:
-        return state.services[kind]
-
-    return Provide(dependency, sync_to_thread=False)
 
 
 async def resolve_services(app: Litestar) -> None:
@@ -130,6 +114,3 @@ def zone_named(name: str | None, field: str) -> ZoneInfo:
         return ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationError.single(field, f"unknown time zone {name!r}; use an IANA name like Europe/Paris") from None
-
-
-OWNER = {"owner_id": Provide(owner_id)}
