@@ -6,15 +6,27 @@ JSON Schema is generated from them.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 import msgspec
 
 from application.ports import TaskSort, TaskStatus
-from domain.due import format_due
+from domain.due import Due as DueValue
 from domain.recurrence import Recurrence
 from domain.tasks import TAG_MAX, TAGS_MAX, TITLE_MAX, Priority, Task
+
+_encode = msgspec.json.encode
+
+
+def format_due(due: DueValue) -> str:
+    """The wire form of a due: ``YYYY-MM-DD`` for an all-day date, UTC with ``Z`` for an
+    instant. msgspec writes both (5x faster than ``isoformat``: this runs for every item of
+    every page)."""
+    if isinstance(due, datetime) and due.tzinfo is not UTC:
+        due = due.astimezone(UTC)
+    return _encode(due)[1:-1].decode()
+
 
 UNSET = msgspec.UNSET
 UnsetType = msgspec.UnsetType

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import tzinfo
 
 from application.cursor import decode_task_cursor, encode_task_cursor
@@ -47,11 +46,13 @@ class ListTasks:
         self._uow = uow
         self._clock = clock
 
-    def build_query(self, owner_id: str, request: TaskFilter, zone: tzinfo, field_prefix: str = "") -> TaskQuery:
-        """Translate the request into a store query (validates dates and the cursor)."""
+    def _query(self, owner_id: str, request: TaskFilter, zone: tzinfo, field_prefix: str) -> TaskQuery:
+        """The store query of a page (validates dates and the cursor); it fetches one task more
+        than the page holds, to know whether another page follows."""
         prefix = f"{field_prefix}." if field_prefix else ""
         now = self._clock.now()
-        offset = zone_offset(zone, now)
+        uses_due = request.sort is TaskSort.DUE or request.overdue or request.due_before or request.due_after
+        offset = zone_offset(zone, now) if uses_due else 0
         descending = request.order == "desc"
         due_before = _bound(request.due_before, f"{prefix}due_before", offset)
         due_after = _bound(request.due_after, f"{prefix}due_after", offset)
@@ -67,7 +68,7 @@ class ListTasks:
         tag = request.tag.strip() if request.tag else None
         return TaskQuery(
             owner_id=owner_id,
-            limit=request.limit,
+            limit=request.limit + 1,
             status=status,
             priority=request.priority,
             tag=tag or None,
@@ -81,11 +82,10 @@ class ListTasks:
         )
 
     async def execute(self, owner_id: str, request: TaskFilter, zone: tzinfo, field_prefix: str = "") -> TaskPage:
-        query = self.build_query(owner_id, request, zone, field_prefix)
-        fetch = dataclasses.replace(query, limit=query.limit + 1)
+        query = self._query(owner_id, request, zone, field_prefix)
         async with self._uow.begin() as tx:
-            views = await tx.tasks.page(fetch)
-        page, more = views[: query.limit], len(views) > query.limit
+            views = await tx.tasks.page(query)
+        page, more = views[: request.limit], len(views) > request.limit
         next_cursor = None
         if more and page:
             last = page[-1]

@@ -30,13 +30,6 @@ def parse_due(raw: str, field: str = "due") -> Due:
     raise ValidationError.single(field, "expected a date YYYY-MM-DD or an RFC 3339 date-time")
 
 
-def format_due(due: Due) -> str:
-    """The wire form: ``YYYY-MM-DD`` for an all-day date, UTC with ``Z`` for an instant."""
-    if isinstance(due, datetime):
-        return due.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    return due.isoformat()
-
-
 def end_of_day(day: date, zone: tzinfo) -> datetime:
     """The last second of ``day`` in ``zone``, as a UTC instant."""
     start_of_next = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)

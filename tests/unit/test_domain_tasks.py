@@ -1,9 +1,10 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.due import due_instant, format_due, parse_due
+from application.schemas import format_due
+from domain.due import due_instant, parse_due
 from domain.errors import ValidationError
 from domain.recurrence import Recurrence, next_occurrence
 from domain.tasks import Priority, Task, normalize_description, normalize_tags, normalize_title
@@ -51,6 +52,9 @@ def test_due_date_parses_without_zone_shift_and_datetime_becomes_utc() -> None:
     assert moment == datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
     assert format_due(moment) == "2026-11-30T07:00:00Z"
     assert format_due(date(2026, 11, 30)) == "2026-11-30"
+    tokyo_morning = datetime(2026, 11, 30, 7, 0, 0, 5, tzinfo=ZoneInfo("Asia/Tokyo"))
+    assert format_due(tokyo_morning) == "2026-11-29T22:00:00.000005Z"
+    assert format_due(datetime(2026, 2, 28, 23, 59, 59, tzinfo=timezone(timedelta(hours=-5)))) == "2026-03-01T04:59:59Z"
     for bad in ["tomorrow", "2026-13-01", "2026-11-30T09:00:00", ""]:
         with pytest.raises(ValidationError):
             parse_due(bad)

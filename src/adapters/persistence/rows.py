@@ -10,9 +10,8 @@ from typing import Any
 import msgspec
 
 from application.due_keys import utc_due_key
-from application.schemas import TaskView
+from application.schemas import TaskView, format_due
 from domain.conversations import Conversation, Message, Role, ToolCallRecord
-from domain.due import format_due
 from domain.recurrence import Recurrence
 from domain.tasks import Priority, Task
 
@@ -115,7 +114,7 @@ def task_view_from_row(row: Sequence[Any]) -> TaskView:
     no ``Task`` per row)."""
     (_, number, title, description, priority, due_date, due_at, tags, recurrence,
      completed, completed_at, created_at, updated_at, _) = row  # fmt: skip
-    due = format_due(due_at) if due_at is not None else (due_date.isoformat() if due_date is not None else None)
+    due = due_at if due_at is not None else due_date
     return TaskView(
         number,
         title,
@@ -123,7 +122,7 @@ def task_view_from_row(row: Sequence[Any]) -> TaskView:
         bool(completed),
         completed_at,
         _PRIORITY_BY_RANK[priority],
-        due,
+        None if due is None else format_due(due),
         _json(tags),
         _RECURRENCE[recurrence],
         created_at,
