@@ -50,16 +50,17 @@ class ListTasks:
         """The store query of a page (validates dates and the cursor); it fetches one task more
         than the page holds, to know whether another page follows."""
         prefix = f"{field_prefix}." if field_prefix else ""
-        now = self._clock.now()
-        uses_due = request.sort is TaskSort.DUE or request.overdue or request.due_before or request.due_after
-        offset = zone_offset(zone, now) if uses_due else 0
+        offset, overdue_key = 0, None
+        if request.sort is TaskSort.DUE or request.overdue or request.due_before or request.due_after:
+            now = self._clock.now()  # only due dates need the clock and the zone's offset
+            offset = zone_offset(zone, now)
+            overdue_key = epoch_key(now) if request.overdue else None
         descending = request.order == "desc"
         due_before = _bound(request.due_before, f"{prefix}due_before", offset)
         due_after = _bound(request.due_after, f"{prefix}due_after", offset)
         status = request.status
-        if request.overdue:
-            now_key = epoch_key(now)
-            due_before = now_key if due_before is None else min(due_before, now_key)
+        if overdue_key is not None:
+            due_before = overdue_key if due_before is None else min(due_before, overdue_key)
             status = TaskStatus.PENDING if status is TaskStatus.ALL else status
         after = None
         if request.cursor is not None:

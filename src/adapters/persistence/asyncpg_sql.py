@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.persistence import rows
 from application.due_keys import NO_DUE_KEY
 from application.ports import TaskQuery, TaskSort, TaskStatus
 
-TASK_COLUMNS = (
-    "owner_id, number, title, description, priority, due_date, due_at, tags, recurrence, "
-    "completed, completed_at, created_at, updated_at, deleted_at"
-)
+TASK_COLUMNS = ", ".join(rows.TASK_COLUMNS)
+VIEW_COLUMNS = ", ".join(rows.VIEW_COLUMNS)
 _TASK_VALUES = (
     "title, title_key, description, search_text, priority, due_date, due_at, due_key, tags, recurrence, "
     "completed, completed_at, created_at, updated_at, deleted_at"
@@ -172,5 +171,5 @@ def page_sql(query: TaskQuery) -> tuple[str, list[Any]]:
         else:
             where.append(f"({key}, number) {compare} ({param(after_key, key_type)}, {param(after_number, 'int')})")
     order = f"number {direction}" if key is None else f"{key} {direction}, number {direction}"
-    sql = f"SELECT {TASK_COLUMNS} FROM tasks WHERE {' AND '.join(where)} ORDER BY {order} LIMIT {param(query.limit)}"
+    sql = f"SELECT {VIEW_COLUMNS} FROM tasks WHERE {' AND '.join(where)} ORDER BY {order} LIMIT {param(query.limit)}"
     return sql, param.values

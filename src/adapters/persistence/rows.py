@@ -33,6 +33,8 @@ TASK_COLUMNS = (
     "updated_at",
     "deleted_at",
 )
+VIEW_COLUMNS = TASK_COLUMNS[1:-1]
+"""What a listed task needs (no owner, no trash date: a page holds one owner's live tasks)."""
 CONVERSATION_COLUMNS = ("owner_id", "number", "title", "created_at", "updated_at")
 MESSAGE_COLUMNS = ("id", "role", "content", "tool_calls", "created_at")
 
@@ -110,10 +112,10 @@ def task_from_row(row: Sequence[Any]) -> Task:
 
 
 def task_view_from_row(row: Sequence[Any]) -> TaskView:
-    """What clients see of a task, straight from a ``TASK_COLUMNS`` row (the list read path:
+    """What clients see of a task, straight from a ``VIEW_COLUMNS`` row (the list read path:
     no ``Task`` per row)."""
-    (_, number, title, description, priority, due_date, due_at, tags, recurrence,
-     completed, completed_at, created_at, updated_at, _) = row  # fmt: skip
+    (number, title, description, priority, due_date, due_at, tags, recurrence,
+     completed, completed_at, created_at, updated_at) = row  # fmt: skip
     due = due_at if due_at is not None else due_date
     return TaskView(
         number,

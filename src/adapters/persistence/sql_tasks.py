@@ -25,13 +25,21 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.engine import translated_errors
 from adapters.persistence.models import task_tags, tasks, users
-from adapters.persistence.rows import TASK_COLUMNS, tag_rows, task_from_row, task_values, task_view_from_row
+from adapters.persistence.rows import (
+    TASK_COLUMNS,
+    VIEW_COLUMNS,
+    tag_rows,
+    task_from_row,
+    task_values,
+    task_view_from_row,
+)
 from application.due_keys import NO_DUE_KEY
 from application.ports import TaskQuery, TaskSort, TaskStatus
 from application.schemas import TaskView
 from domain.tasks import Task
 
 _COLUMNS = [tasks.c[name] for name in TASK_COLUMNS]
+_VIEW_COLUMNS = [tasks.c[name] for name in VIEW_COLUMNS]
 
 
 def _get_statement(*, trashed: bool, lock: bool) -> Select[Any]:
@@ -114,7 +122,7 @@ def _filters(query: TaskQuery) -> list[ColumnElement[bool]]:
 
 def page_statement(query: TaskQuery) -> Select[Any]:
     """The SELECT for one keyset page of ``query``."""
-    stmt = select(*_COLUMNS).where(*_filters(query))
+    stmt = select(*_VIEW_COLUMNS).where(*_filters(query))
     key = _sort_expression(query)
     number = tasks.c.number
     if query.after is not None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import random
 import re
-import secrets
 import time
 from typing import Any
 
@@ -21,6 +21,9 @@ _API_HEADERS = [
 _API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
 _HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 _DOCS_PREFIXES = ("/docs",)
+# Request ids correlate log lines; they are not secrets. A generator seeded from os.urandom
+# once avoids a getrandom system call per request (measurable on the hot path).
+_ids = random.Random()  # noqa: S311
 
 
 def _request_id(scope: Scope) -> str:
@@ -29,7 +32,7 @@ def _request_id(scope: Scope) -> str:
             candidate = value.decode("latin-1")
             if _SAFE_ID.match(candidate):
                 return candidate
-    return secrets.token_hex(16)  # what uuid4().hex looks like, at a fifth of the cost
+    return f"{_ids.getrandbits(128):032x}"
 
 
 def host_name(scope: Scope) -> str | None:
