@@ -107,7 +107,9 @@ def _on_signal(signum: int, _frame: object) -> None:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description="The benchmark (docs/performance.md).")
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per measurement (default 5)")
-    parser.add_argument("--rounds", type=int, default=2, help="interleaved floor/project rounds (default 2)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="interleaved floor/project rounds (default 3; ratios are their median)"
+    )
     parser.add_argument("--concurrency", default="10,64", help="connection counts (default 10,64)")
     parser.add_argument("--no-pin", action="store_true", help="do not pin processes to CPUs with taskset")
     parser.add_argument("--profile", action="store_true", help="also py-spy the server during list-50 and create")

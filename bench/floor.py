@@ -23,7 +23,10 @@ import msgspec
 from adapters.persistence.rows import TASK_COLUMNS, VIEW_COLUMNS
 
 COLUMNS = ", ".join(TASK_COLUMNS)
-LIST_SQL = f"SELECT {', '.join(VIEW_COLUMNS)} FROM tasks WHERE owner_id = $1 AND deleted_at IS NULL ORDER BY number ASC LIMIT $2"
+LIST_SQL = (
+    f"SELECT {', '.join(VIEW_COLUMNS)} FROM tasks "
+    "WHERE owner_id = $1 AND deleted_at IS NULL ORDER BY number ASC LIMIT $2"
+)
 INSERT_SQL = f"""
 WITH n AS (
     INSERT INTO users (id, last_task_number, last_conversation_number, created_at) VALUES ($1, 1, 0, $5)
