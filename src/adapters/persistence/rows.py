@@ -149,23 +149,24 @@ def tool_calls_to_json(calls: tuple[ToolCallRecord, ...]) -> list[dict[str, Any]
     ]
 
 
+_decode_tool_calls = msgspec.json.Decoder(list[ToolCallRecord]).decode
+_ROLES = {role.value: role for role in Role}
+
+
 def tool_calls_from_json(value: Any) -> tuple[ToolCallRecord, ...]:
-    return tuple(
-        ToolCallRecord(
-            call_id=item["call_id"],
-            name=item["name"],
-            arguments=item["arguments"],
-            result=item["result"],
-            is_error=bool(item.get("is_error", False)),
-        )
-        for item in _json(value) or ()
-    )
+    """The stored tool calls (JSON text, or already decoded by the driver), straight into
+    records by msgspec: this runs for every message of a conversation page."""
+    if not value:
+        return ()
+    if isinstance(value, (str, bytes)):
+        return tuple(_decode_tool_calls(value))
+    return tuple(msgspec.convert(value, list[ToolCallRecord]))
 
 
 def message_from_row(row: Row) -> Message:
     return Message(
         id=row["id"],
-        role=Role(row["role"]),
+        role=_ROLES[row["role"]],
         content=row["content"],
         tool_calls=tool_calls_from_json(row["tool_calls"]),
         created_at=row["created_at"],
