@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -181,7 +182,9 @@ async def test_request_id_and_security_headers(client: Client) -> None:
     echoed = await client.get("/health", headers={"X-Request-ID": "req-42"})
     assert echoed.headers["x-request-id"] == "req-42"
     generated = await client.get("/health")
-    assert len(generated.headers["x-request-id"]) == 32
+    assert re.fullmatch(r"[0-9a-f]{32}", generated.headers["x-request-id"])
+    another = await client.get("/health")
+    assert another.headers["x-request-id"] != generated.headers["x-request-id"]
     assert generated.headers["x-content-type-options"] == "nosniff"
     assert generated.headers["x-frame-options"] == "DENY"
     assert "default-src 'none'" in generated.headers["content-security-policy"]
