@@ -61,10 +61,18 @@ def _container_lifespan(container: AsyncContainer) -> Any:
     return lifespan
 
 
+YOUNG_GC_THRESHOLD = 7_000
+"""Allocations between young collections (Python's default is 700). A list request makes
+a few hundred short-lived objects, so the default ran a young collection every few requests:
+~20 us of a list request at concurrency 10 (measured with ``gc.callbacks``). Each collection
+walks only the objects still alive, so running a tenth as many costs about a tenth."""
+
+
 async def _freeze_heap(app: Litestar) -> None:
     # Long-lived start-up objects leave the GC's generations: full collections stay cheap.
     gc.collect()
     gc.freeze()
+    gc.set_threshold(YOUNG_GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def create_app(settings: Settings, *providers: Provider) -> Litestar:
