@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from entrypoints.http.app import create_app
+from entrypoints.http.app import YOUNG_GC_THRESHOLD, create_app
 from tests.fakes import InMemoryHealthProbe, InMemoryUnitOfWork
 from tests.http_support import PUBLIC_URL, InMemoryProvider, make_settings
 
@@ -40,6 +41,15 @@ async def token_for(client: Client, user: str) -> dict[str, str]:
 
     issuer = await resolve(client.app.state, TokenIssuer)  # type: ignore[type-abstract]
     return {"Authorization": f"Bearer {issuer.issue(user, 600)}"}
+
+
+async def test_start_up_freezes_the_heap_and_spaces_young_collections(tmp_path: Path) -> None:
+    gc.unfreeze()
+    gc.set_threshold(700, 10, 10)
+    app = create_app(make_settings(tmp_path), InMemoryProvider(InMemoryUnitOfWork(), InMemoryHealthProbe()))
+    async with AsyncTestClient(app=app, base_url=PUBLIC_URL):
+        assert gc.get_threshold() == (YOUNG_GC_THRESHOLD, 10, 10)
+        assert gc.get_freeze_count() > 0
 
 
 async def test_health_endpoints(client: Client, probe: InMemoryHealthProbe) -> None:
