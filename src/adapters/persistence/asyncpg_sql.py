@@ -164,9 +164,9 @@ class _Run(NamedTuple):
     """Their sort key (SQL)."""
     index_order: str
     """The indexed column they follow (then ``number``); empty: ``number`` alone."""
-    shift: int | None
-    """Added to the cursor's key to compare it with ``index_order``; ``None`` when the run
-    lies wholly ahead of the cursor (no keyset condition)."""
+    after: int | None
+    """The cursor's key in ``index_order``'s terms when the cursor lies in this run;
+    ``None`` when the run lies wholly ahead of the cursor (no keyset condition)."""
 
 
 def _due_runs(query: TaskQuery, param: _Params) -> list[_Run]:
@@ -174,19 +174,22 @@ def _due_runs(query: TaskQuery, param: _Params) -> list[_Run]:
     ``due_key``), all-day tasks (key ``due_key`` minus the zone's offset: among them still
     ``due_key`` order) and tasks without a due (key ``NO_DUE_KEY``, so last when ascending
     and first when descending; in number order). Runs wholly behind the cursor are left out."""
-    cursor = None if query.after is None else query.after[0]
+    cursor = None if query.after is None or query.after[0] is None else int(query.after[0])
     in_undated = cursor == NO_DUE_KEY
     in_dated = cursor is not None and not in_undated
     runs = []
-    if in_undated or not (in_dated and query.descending):
-        runs.append(_Run("due_key IS NULL", str(NO_DUE_KEY), "", 0 if in_undated else None))
+    # Undated tasks come last ascending, first descending: behind a dated cursor descending.
+    if not (in_dated and query.descending):
+        runs.append(_Run("due_key IS NULL", str(NO_DUE_KEY), "", NO_DUE_KEY if in_undated else None))
+    # Dated tasks are behind an undated cursor ascending.
     if not (in_undated and not query.descending):
         offset = param(query.zone_offset, "bigint")
-        runs.append(_Run("due_date IS NULL AND due_key IS NOT NULL", "due_key", "due_key", 0 if in_dated else None))
-        shift = query.zone_offset if in_dated else None
-        # "due_key IS NOT NULL" (implied) lets a backward scan skip the index's NULLs.
-        dated = "due_date IS NOT NULL AND due_key IS NOT NULL"
-        runs.append(_Run(dated, f"(due_key - {offset})", "due_key", shift))
+        timed = "due_date IS NULL AND due_key IS NOT NULL"
+        runs.append(_Run(timed, "due_key", "due_key", cursor if in_dated else None))
+        # "due_key IS NOT NULL" (implied by a date) lets a backward scan skip the index's NULLs.
+        all_day = "due_date IS NOT NULL AND due_key IS NOT NULL"
+        shifted = cursor + query.zone_offset if cursor is not None and in_dated else None
+        runs.append(_Run(all_day, f"(due_key - {offset})", "due_key", shifted))
     return runs
 
 
@@ -199,12 +202,10 @@ def _due_page_sql(query: TaskQuery, param: _Params, where: list[str]) -> str:
     selects = []
     for run in _due_runs(query, param):
         clauses = [*where, run.condition]
-        if run.shift is not None and query.after is not None:
-            after_key, after_number = query.after
-            number = param(after_number, "int")
+        if run.after is not None and query.after is not None:
+            number = param(query.after[1], "int")
             if run.index_order:
-                after = param(int(after_key or 0) + run.shift, "bigint")
-                clauses.append(f"({run.index_order}, number) {compare} ({after}, {number})")
+                clauses.append(f"({run.index_order}, number) {compare} ({param(run.after, 'bigint')}, {number})")
             else:
                 clauses.append(f"number {compare} {number}")
         order = f"{run.index_order} {direction}, number {direction}" if run.index_order else f"number {direction}"
