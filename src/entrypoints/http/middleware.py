@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import time
@@ -24,6 +25,7 @@ _DOCS_PREFIXES = ("/docs",)
 # Request ids correlate log lines; they are not secrets. A generator seeded from os.urandom
 # once avoids a getrandom system call per request (measurable on the hot path).
 _ids = random.Random()  # noqa: S311
+os.register_at_fork(after_in_child=_ids.seed)  # forked workers must not share a sequence
 
 
 def _request_id(scope: Scope) -> str:
