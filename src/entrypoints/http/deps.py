@@ -17,6 +17,8 @@ from litestar.params import FromPath
 from application.errors import InvalidToken, ValidationError
 from application.ports import Principal, TokenVerifier
 from application.validation import decode_json
+from entrypoints.asgi_headers import bearer_token as scope_bearer_token
+from entrypoints.asgi_headers import header
 from entrypoints.http.problems import MalformedBody
 
 T = TypeVar("T")
@@ -43,22 +45,12 @@ async def resolve_services(app: Litestar) -> None:
         await resolve(app.state, kind)
 
 
-def header(request: Request[Any, Any, Any], name: bytes) -> str | None:
-    """The first value of a request header (``name`` lower-case, as servers pass them):
-    a scan of the raw headers, cheaper than building ``request.headers`` on the hot path."""
-    for key, value in request.scope["headers"]:
-        if key == name:
-            return value.decode("latin-1")
-    return None
-
-
 def bearer_token(request: Request[Any, Any, Any]) -> str:
     """The token of the ``Authorization: Bearer`` header (never the query string)."""
-    header_value = header(request, b"authorization") or ""
-    scheme, _, token = header_value.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = scope_bearer_token(request.scope)
+    if token is None:
         raise InvalidToken("missing bearer token")
-    return token.strip()
+    return token
 
 
 async def authenticate(request: Request[Any, Any, Any]) -> Principal:
@@ -111,7 +103,7 @@ async def read_body(request: Request[Any, Any, Any], into: type[T]) -> T:
 
 def request_zone(request: Request[Any, Any, Any]) -> ZoneInfo:
     """The ``X-Timezone`` header (IANA name), else UTC."""
-    name = header(request, b"x-timezone")
+    name = header(request.scope, b"x-timezone")
     return zone_named(name, "header.X-Timezone") if name else _UTC
 
 

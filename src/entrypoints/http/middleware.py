@@ -11,6 +11,7 @@ from typing import Any
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPResponseBodyEvent, HTTPResponseStartEvent, Message, Receive, Scope, Send
 
+from entrypoints.asgi_headers import header
 from entrypoints.logs import hash_user, log_access
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -29,23 +30,21 @@ os.register_at_fork(after_in_child=_ids.seed)  # forked workers must not share a
 
 
 def _request_id(scope: Scope) -> str:
-    for name, value in scope.get("headers", ()):
-        if name == b"x-request-id":
-            candidate = value.decode("latin-1")
-            if _SAFE_ID.match(candidate):
-                return candidate
+    candidate = header(scope, b"x-request-id")
+    if candidate is not None and _SAFE_ID.match(candidate):
+        return candidate
     return f"{_ids.getrandbits(128):032x}"
 
 
 def host_name(scope: Scope) -> str | None:
     """The Host header without its port, lower-cased (``[::1]:8000`` -> ``::1``)."""
-    for name, value in scope.get("headers", ()):
-        if name == b"host":
-            host = value.decode("latin-1").strip().lower()
-            if host.startswith("["):
-                return host[1 : host.find("]")] if "]" in host else None
-            return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-    return None
+    host = header(scope, b"host")
+    if host is None:
+        return None
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else None
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 class AllowedHostsMiddleware:

@@ -19,7 +19,8 @@ from mcp.shared.exceptions import MCPError
 from application.errors import AuthUnavailable, InvalidToken
 from application.ports import TokenVerifier
 from application.tools import ToolContext
-from entrypoints.mcp.guard import HostRules, OriginRules, bearer_token, header
+from entrypoints.asgi_headers import bearer_token, header
+from entrypoints.mcp.guard import HostRules, OriginRules
 from entrypoints.mcp.server import Lazy
 
 CALLER_KEY = "todo_chatbot.mcp_caller"

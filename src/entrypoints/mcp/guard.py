@@ -8,18 +8,9 @@ Hosts are compared by name, whatever the port, so ``localhost`` allows ``localho
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 from urllib.parse import urlsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def header(scope: Any, name: bytes) -> str | None:
-    """The first value of a request header (``name`` in lower case), or None."""
-    for key, value in scope.get("headers", ()):
-        if key == name:
-            return str(value.decode("latin-1"))
-    return None
 
 
 def host_name(value: str) -> str:
@@ -80,14 +71,4 @@ class OriginRules:
         return normalize_origin(value) in self.allowed
 
 
-def bearer_token(scope: Any) -> str | None:
-    """The token of an ``Authorization: Bearer`` header; never read from the query string."""
-    value = header(scope, b"authorization")
-    if value is None:
-        return None
-    scheme, _, token = value.strip().partition(" ")
-    token = token.strip()
-    return token if scheme.lower() == "bearer" and token else None
-
-
-__all__ = ["HostRules", "OriginRules", "bearer_token", "header", "host_name", "normalize_origin"]
+__all__ = ["HostRules", "OriginRules", "host_name", "normalize_origin"]
