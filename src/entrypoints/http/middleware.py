@@ -8,10 +8,12 @@ import re
 import time
 from typing import Any
 
+import msgspec
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPResponseBodyEvent, HTTPResponseStartEvent, Message, Receive, Scope, Send
 
 from entrypoints.asgi_headers import header
+from entrypoints.http.problems import PROBLEM_JSON, problem_body
 from entrypoints.logs import hash_user, log_access
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -59,8 +61,8 @@ class AllowedHostsMiddleware:
         if scope["type"] != ScopeType.HTTP or self.any_host or host_name(scope) in self.allowed:
             await self.app(scope, receive, send)
             return
-        body = b'{"type":"about:blank","title":"Bad Request","status":400,"detail":"invalid host header"}'
-        headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
+        body = msgspec.json.encode(problem_body(400, "invalid host header"))
+        headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
         start: HTTPResponseStartEvent = {"type": "http.response.start", "status": 400, "headers": headers}
         await send(start)
         end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}

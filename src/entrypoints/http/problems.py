@@ -32,6 +32,7 @@ _TITLES = {
     409: "Conflict",
     413: "Request Entity Too Large",
     415: "Unsupported Media Type",
+    421: "Misdirected Request",
     422: "Unprocessable Content",
     429: "Too Many Requests",
     500: "Internal Server Error",
@@ -47,18 +48,12 @@ def problem(
     **extra: Any,
 ) -> Response[dict[str, Any]]:
     """A problem-details response."""
-    body: dict[str, Any] = {
-        "type": "about:blank",
-        "title": _TITLES.get(status, "Error"),
-        "status": status,
-        "detail": detail,
-        **extra,
-    }
-    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    return Response(problem_body(status, detail, **extra), status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def problem_body(status: int, detail: str, **extra: Any) -> dict[str, Any]:
-    """The body of a problem, for places that are not a response (an SSE ``error`` event)."""
+    """The body of a problem, for places that are not a Litestar response (an SSE ``error``
+    event, the raw ASGI answers of the middleware and the MCP endpoint)."""
     return {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status, "detail": detail, **extra}
 
 

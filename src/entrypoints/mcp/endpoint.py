@@ -20,6 +20,7 @@ from application.errors import AuthUnavailable, InvalidToken
 from application.ports import TokenVerifier
 from application.tools import ToolContext
 from entrypoints.asgi_headers import bearer_token, header
+from entrypoints.http.problems import PROBLEM_JSON, problem_body
 from entrypoints.mcp.guard import HostRules, OriginRules
 from entrypoints.mcp.server import Lazy
 
@@ -27,15 +28,6 @@ CALLER_KEY = "todo_chatbot.mcp_caller"
 """Where the endpoint leaves the verified ``ToolContext`` on the ASGI scope."""
 
 _UTC = ZoneInfo("UTC")
-_TITLES = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    421: "Misdirected Request",
-    503: "Service Unavailable",
-}
 
 ASGIHandler = Callable[[Any, Any, Any], Awaitable[None]]
 VerifierSource = TokenVerifier | Callable[[], Awaitable[TokenVerifier]]
@@ -51,10 +43,8 @@ def lazy_verifier(source: VerifierSource) -> Lazy[TokenVerifier]:
 
 async def send_problem(send: Any, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
     """An RFC 9457 problem response, written straight to ASGI."""
-    body = json.dumps(
-        {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status, "detail": detail}
-    )
-    raw_headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
+    body = json.dumps(problem_body(status, detail))
+    raw_headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
     raw_headers += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
     await send({"type": "http.response.body", "body": body.encode()})
