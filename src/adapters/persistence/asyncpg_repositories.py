@@ -11,6 +11,7 @@ import msgspec
 from adapters.persistence import asyncpg_sql as sql
 from adapters.persistence.engine import translate
 from adapters.persistence.rows import (
+    KnownTags,
     conversation_from_row,
     message_from_row,
     tag_rows,
@@ -24,24 +25,6 @@ from application.ports import IdempotencyRecord, TaskQuery
 from application.schemas import TaskView
 from domain.conversations import Conversation, Message
 from domain.tasks import Task
-
-_TASK_VALUE_ORDER = (
-    "title",
-    "title_key",
-    "description",
-    "search_text",
-    "priority",
-    "due_date",
-    "due_at",
-    "due_key",
-    "tags",
-    "recurrence",
-    "completed",
-    "completed_at",
-    "created_at",
-    "updated_at",
-    "deleted_at",
-)
 
 
 def _json_text(value: Any) -> str:
@@ -89,7 +72,7 @@ class _Repository:
 def _task_args(task: Task) -> list[Any]:
     values = task_values(task)
     values["tags"] = _json_text(values["tags"])
-    return [values[name] for name in _TASK_VALUE_ORDER]
+    return [values[name] for name in sql.TASK_VALUE_COLUMNS]
 
 
 def _tag_arrays(rows: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
@@ -101,7 +84,7 @@ class AsyncpgTaskRepository(_Repository):
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
-        self._tags: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        self._tags = KnownTags()
 
     async def add(self, task: Task) -> Task:
         rows = tag_rows(task)
@@ -109,7 +92,7 @@ class AsyncpgTaskRepository(_Repository):
         row = await self._fetchrow(sql.ADD_TASK, task.owner_id, *_task_args(task), keys, names, write=True)
         stored = task.copy()
         stored.number = row["number"]
-        self._tags[(task.owner_id, stored.number)] = [{**r, "task_number": stored.number} for r in rows]
+        self._tags.remember(stored)
         return stored
 
     async def get(self, owner_id: str, number: int, *, lock: bool = False) -> Task | None:
@@ -123,21 +106,20 @@ class AsyncpgTaskRepository(_Repository):
         if row is None:
             return None
         task = task_from_row(row)
-        if lock:  # only a locked row's tags can be trusted to stay as read until the update
-            self._tags[(owner_id, number)] = tag_rows(task)
+        if lock:
+            self._tags.remember(task)
         return task
 
     async def update(self, task: Task) -> None:
         await self._execute(sql.UPDATE_TASK, task.owner_id, task.number, *_task_args(task))
-        key, rows = (task.owner_id, task.number), tag_rows(task)
-        known = self._tags.get(key)
-        if known == rows:
+        change = self._tags.change(task)
+        if change is None:
             return
-        if known is None or known:
+        clear, rows = change
+        if clear:
             await self._execute(sql.DELETE_TAGS, task.owner_id, task.number)
         if rows:
             await self._execute(sql.INSERT_TAGS, task.owner_id, task.number, *_tag_arrays(rows))
-        self._tags[key] = rows
 
     async def page(self, query: TaskQuery) -> list[TaskView]:
         statement, args = sql.page_sql(query)

@@ -15,32 +15,47 @@ from application.ports import TaskQuery, TaskSort, TaskStatus
 
 TASK_COLUMNS = ", ".join(rows.TASK_COLUMNS)
 VIEW_COLUMNS = ", ".join(rows.VIEW_COLUMNS)
-_TASK_VALUES = (
-    "title, title_key, description, search_text, priority, due_date, due_at, due_key, tags, recurrence, "
-    "completed, completed_at, created_at, updated_at, deleted_at"
+TASK_VALUE_COLUMNS = (
+    "title",
+    "title_key",
+    "description",
+    "search_text",
+    "priority",
+    "due_date",
+    "due_at",
+    "due_key",
+    "tags",
+    "recurrence",
+    "completed",
+    "completed_at",
+    "created_at",
+    "updated_at",
+    "deleted_at",
 )
+"""A task's stored values after its key, in the order ``ADD_TASK`` and ``UPDATE_TASK`` bind
+them: ``$2`` on for an add (``$1`` is the owner), ``$3`` on for an update."""
+_TASK_VALUES = ", ".join(TASK_VALUE_COLUMNS)
+_ADD_VALUES = ", ".join(f"${i}" for i in range(2, 2 + len(TASK_VALUE_COLUMNS)))
+_CREATED_AT = f"${2 + TASK_VALUE_COLUMNS.index('created_at')}"
+_TAG_KEYS, _TAG_NAMES = (f"${2 + len(TASK_VALUE_COLUMNS) + i}" for i in range(2))
 
 ADD_TASK = f"""
 WITH n AS (
-    INSERT INTO users (id, last_task_number, last_conversation_number, created_at) VALUES ($1, 1, 0, $14)
+    INSERT INTO users (id, last_task_number, last_conversation_number, created_at) VALUES ($1, 1, 0, {_CREATED_AT})
     ON CONFLICT (id) DO UPDATE SET last_task_number = users.last_task_number + 1
     RETURNING last_task_number AS number
 ), t AS (
     INSERT INTO tasks (owner_id, number, {_TASK_VALUES})
-    SELECT $1, n.number, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 FROM n
+    SELECT $1, n.number, {_ADD_VALUES} FROM n
     RETURNING number
 ), g AS (
     INSERT INTO task_tags (owner_id, task_number, tag_key, name)
-    SELECT $1, t.number, u.tag_key, u.name FROM t, unnest($17::text[], $18::text[]) AS u(tag_key, name)
+    SELECT $1, t.number, u.tag_key, u.name FROM t, unnest({_TAG_KEYS}::text[], {_TAG_NAMES}::text[]) AS u(tag_key, name)
 )
 SELECT number FROM t
 """
-UPDATE_TASK = """
-UPDATE tasks SET title = $3, title_key = $4, description = $5, search_text = $6, priority = $7,
-    due_date = $8, due_at = $9, due_key = $10, tags = $11, recurrence = $12, completed = $13,
-    completed_at = $14, created_at = $15, updated_at = $16, deleted_at = $17
-WHERE owner_id = $1 AND number = $2
-"""
+_UPDATE_SET = ", ".join(f"{column} = ${i}" for i, column in enumerate(TASK_VALUE_COLUMNS, start=3))
+UPDATE_TASK = f"UPDATE tasks SET {_UPDATE_SET} WHERE owner_id = $1 AND number = $2"
 _GET_TASK = f"SELECT {TASK_COLUMNS} FROM tasks WHERE owner_id = $1 AND number = $2 AND deleted_at IS"
 GET_TASK = {
     (trashed, lock): f"{_GET_TASK} {'NOT NULL' if trashed else 'NULL'}{' FOR UPDATE' if lock else ''}"

@@ -57,6 +57,30 @@ def tag_rows(task: Task) -> list[dict[str, Any]]:
     return list(rows.values())
 
 
+class KnownTags:
+    """The ``task_tags`` rows a transaction knows are stored, per task it added or read under
+    a lock (only a locked row's tags stay as read until the update): an update rewrites the
+    tags only when they changed."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[str, int], list[dict[str, Any]]] = {}
+
+    def remember(self, task: Task, rows: list[dict[str, Any]] | None = None) -> None:
+        """``task``'s rows are stored (``rows``: these rows are stored instead)."""
+        self._rows[(task.owner_id, task.number)] = tag_rows(task) if rows is None else rows
+
+    def change(self, task: Task) -> tuple[bool, list[dict[str, Any]]] | None:
+        """What makes the stored rows ``task``'s: ``None`` when they already are, else
+        whether to delete the stored rows first, and the rows to insert. Assumes the caller
+        writes them."""
+        key, rows = (task.owner_id, task.number), tag_rows(task)
+        known = self._rows.get(key)
+        if known == rows:
+            return None
+        self._rows[key] = rows
+        return known is None or bool(known), rows
+
+
 def task_values(task: Task) -> dict[str, Any]:
     """Every stored column of a task, derived columns included."""
     due = task.due

@@ -28,7 +28,7 @@ from adapters.persistence.models import task_tags, tasks, users
 from adapters.persistence.rows import (
     TASK_COLUMNS,
     VIEW_COLUMNS,
-    tag_rows,
+    KnownTags,
     task_from_row,
     task_values,
     task_view_from_row,
@@ -142,7 +142,7 @@ class SqlTaskRepository:
     def __init__(self, connection: AsyncConnection, *, postgres: bool) -> None:
         self._conn = connection
         self._allocate = allocate_statement(postgres, "last_task_number")
-        self._tags: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        self._tags = KnownTags()
 
     async def _execute(self, stmt: Any, params: Any = None) -> CursorResult[Any]:
         with translated_errors():
@@ -154,7 +154,7 @@ class SqlTaskRepository:
         stored = task.copy()
         stored.number = result.scalar_one()
         await self._execute(_INSERT, task_values(stored))
-        self._tags[(stored.owner_id, stored.number)] = []
+        self._tags.remember(stored, [])
         await self._sync_tags(stored)
         return stored.copy()
 
@@ -170,8 +170,8 @@ class SqlTaskRepository:
         if row is None:
             return None
         task = task_from_row(row)
-        if lock:  # only a locked row's tags can be trusted to stay as read until the update
-            self._tags[(owner_id, number)] = tag_rows(task)
+        if lock:
+            self._tags.remember(task)
         return task
 
     async def update(self, task: Task) -> None:
@@ -183,15 +183,14 @@ class SqlTaskRepository:
     async def _sync_tags(self, task: Task) -> None:
         """Keep ``task_tags`` equal to the live task's tags; skipped when this transaction
         knows they are unchanged."""
-        key = (task.owner_id, task.number)
-        known, rows = self._tags.get(key), tag_rows(task)
-        if known == rows:
+        change = self._tags.change(task)
+        if change is None:
             return
-        if known is None or known:
+        clear, rows = change
+        if clear:
             await self._execute(_DELETE_TAGS, {"owner_id": task.owner_id, "number": task.number})
         if rows:
             await self._execute(_INSERT_TAGS, rows)
-        self._tags[key] = rows
 
     async def page(self, query: TaskQuery) -> list[TaskView]:
         result = await self._execute(page_statement(query))
