@@ -10,7 +10,19 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from adapters.persistence.engine import async_database_url
+from tests.fakes import FixedClock, InMemoryUnitOfWork
 from tests.postgres import create_database, drop_databases, start_cluster
+
+
+@pytest.fixture
+def uow() -> InMemoryUnitOfWork:
+    """In-memory storage (the contract suite overrides it with every adapter)."""
+    return InMemoryUnitOfWork()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
 
 
 @pytest.fixture(scope="session")

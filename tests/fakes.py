@@ -30,7 +30,7 @@ from application.ports import (
 from application.schemas import TaskView
 from application.task_list import ListTasks, sort_key
 from application.tasks import AddTask, CompleteTask, DeleteTask, GetTask, ToggleTask, UpdateTask
-from application.tools import TaskOperations
+from application.tools import TaskOperations, TaskTools
 from domain.conversations import Conversation, Message, ToolCallRecord
 from domain.tasks import Task
 
@@ -303,3 +303,8 @@ def task_operations(uow: UnitOfWork, clock: Clock) -> TaskOperations:
         toggle=ToggleTask(uow, clock),
         delete=DeleteTask(uow, clock),
     )
+
+
+def task_tools(uow: UnitOfWork, clock: Clock | None = None) -> TaskTools:
+    """The tool catalogue over ``uow`` (and a fixed clock unless one is given)."""
+    return TaskTools(task_operations(uow, clock or FixedClock()))

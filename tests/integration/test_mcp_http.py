@@ -19,7 +19,7 @@ from application.ports import Principal
 from application.tools import CATALOGUE, TaskTools
 from entrypoints.config import Settings
 from entrypoints.mcp import mcp_integration
-from tests.fakes import FixedClock, InMemoryUnitOfWork, StaticTokenVerifier, task_operations
+from tests.fakes import InMemoryUnitOfWork, StaticTokenVerifier, task_tools
 
 PUBLIC_URL = "http://todo.test"
 METADATA_URL = f"{PUBLIC_URL}/.well-known/oauth-protected-resource"
@@ -30,11 +30,6 @@ SETTINGS = Settings(
     better_auth_url="https://auth.example.com",
 )
 MODES = ["legacy", "2026-07-28"]
-
-
-def task_tools(uow: InMemoryUnitOfWork) -> TaskTools:
-    clock = FixedClock()
-    return TaskTools(task_operations(uow, clock))
 
 
 class DownVerifier:

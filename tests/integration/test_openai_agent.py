@@ -4,7 +4,6 @@ and not. Assertions are on what the adapter sends and on the tasks that end up s
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC
 from typing import Any
 
@@ -19,37 +18,15 @@ from application.schemas import NewTask
 from application.tasks import AddTask
 from application.tools import TaskTools
 from tests.fake_model import FakeModelServer, Recorded, Reply
-from tests.fakes import FixedClock, InMemoryUnitOfWork, task_operations
+from tests.fakes import FixedClock, InMemoryUnitOfWork, task_tools
 
 STYLES = [("responses", False), ("responses", True), ("chat_completions", False), ("chat_completions", True)]
 IDS = ["responses", "responses-stream", "chat", "chat-stream"]
 
 
 @pytest.fixture
-def uow() -> InMemoryUnitOfWork:
-    return InMemoryUnitOfWork()
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock()
-
-
-@pytest.fixture
 def tools(uow: InMemoryUnitOfWork, clock: FixedClock) -> TaskTools:
     return task_tools(uow, clock)
-
-
-@pytest.fixture
-async def model() -> AsyncIterator[FakeModelServer]:
-    server = FakeModelServer()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-def task_tools(uow: InMemoryUnitOfWork, clock: FixedClock) -> TaskTools:
-    return TaskTools(task_operations(uow, clock))
 
 
 def make_agent(server: FakeModelServer, style: str, **options: Any) -> OpenAIChatAgent:

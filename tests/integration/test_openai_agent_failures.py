@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator
 
 import pytest
 from openai import AsyncOpenAI
@@ -16,8 +15,7 @@ from application.chat_schemas import ChatRequest
 from application.errors import AgentUnavailable
 from application.ports import TextDelta
 from tests.fake_model import Cut, Fail, FakeModelServer, Hang, Reply
-from tests.fakes import FixedClock, InMemoryUnitOfWork
-from tests.integration.test_openai_agent import task_tools
+from tests.fakes import FixedClock, InMemoryUnitOfWork, task_tools
 
 
 class Monotonic:
@@ -42,14 +40,6 @@ class Setup:
 
     async def send(self, message: str = "add milk") -> str:
         return (await self.chat.execute("alice", ChatRequest(message=message))).response
-
-
-@pytest.fixture
-async def model() -> AsyncIterator[FakeModelServer]:
-    server = FakeModelServer()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.mark.parametrize("style", ["responses", "chat_completions"])

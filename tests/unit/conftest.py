@@ -11,16 +11,6 @@ from tests.fakes import FixedClock, InMemoryUnitOfWork, task_operations
 
 
 @pytest.fixture
-def uow() -> InMemoryUnitOfWork:
-    return InMemoryUnitOfWork()
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock()
-
-
-@pytest.fixture
 def ops(uow: InMemoryUnitOfWork, clock: FixedClock) -> TaskOperations:
     return task_operations(uow, clock)
 
