@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
-from datetime import UTC, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from application.chat_history import HistoryBudget, bound_history
 from application.chat_limit import ChatRateLimiter
@@ -20,23 +18,15 @@ from application.ports import (
     ToolCallEvent,
     ToolResultEvent,
     UnitOfWork,
+    storable_number,
 )
 from application.tools import TaskTools, Tool, ToolContext, ToolOutcome
+from application.zones import time_zone
 from domain.conversations import Conversation, Message, Role, title_from_message
 from domain.errors import ConversationNotFound, ValidationError
 
 ChatEvent = ToolCallEvent | ToolResultEvent | TextDelta | ChatAnswer
 """What a streamed turn yields: the agent's progress, then the stored answer last."""
-
-
-def parse_zone(name: str | None, field: str = "timezone") -> tzinfo:
-    """An IANA time zone by name (None is UTC); an unknown name is a validation error."""
-    if name is None or not name.strip():
-        return UTC
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError.single(field, "unknown time zone; use an IANA name such as Europe/Paris") from None
 
 
 class BoundTools:
@@ -93,7 +83,7 @@ class SendChatMessage:
     async def start(self, owner_id: str, request: ChatRequest, *, stream: bool = True) -> ChatTurn:
         """Check the request and store the question: bad input, the rate limit and an unknown
         conversation fail here, before anything is stored. Then run ``events()``."""
-        zone = parse_zone(request.timezone)
+        zone = time_zone(request.timezone, "timezone")
         message = request.message.strip()
         if not message:
             raise ValidationError.single("message", "must not be empty")
@@ -112,7 +102,7 @@ class SendChatMessage:
                 draft = Conversation(owner_id, 0, title_from_message(text), now, now)
                 number = (await tx.conversations.create(draft)).number
             else:
-                if await tx.conversations.get(owner_id, number) is None:
+                if not storable_number(number) or await tx.conversations.get(owner_id, number) is None:
                     raise ConversationNotFound(number)
                 history = await tx.conversations.recent_messages(owner_id, number, self._budget.messages)
             await tx.conversations.add_message(owner_id, number, Message(Role.USER, text, now))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from application.chat_schemas import ConversationList, ConversationSummary, ConversationView, MessageView
-from application.cursor import decode_id_cursor, encode_id_cursor
-from application.ports import UnitOfWork
+from application.cursor import (
+    decode_conversation_cursor,
+    decode_message_cursor,
+    encode_conversation_cursor,
+    encode_message_cursor,
+)
+from application.ports import UnitOfWork, storable_number
 from domain.conversations import Conversation
 from domain.errors import ConversationNotFound, ValidationError
 
@@ -31,17 +34,6 @@ def _summary(conversation: Conversation) -> ConversationSummary:
     )
 
 
-def _conversation_position(cursor: str, field: str) -> tuple[datetime, int]:
-    parts = decode_id_cursor(cursor, field)
-    try:
-        stamp, number = parts
-        if not isinstance(stamp, str) or not isinstance(number, int):
-            raise TypeError
-        return datetime.fromisoformat(stamp), number
-    except (TypeError, ValueError):
-        raise ValidationError.single(field, "malformed cursor; pass next_cursor from the previous page") from None
-
-
 class ListConversations:
     """The caller's conversations, most recently active first, one page at a time."""
 
@@ -53,14 +45,14 @@ class ListConversations:
     ) -> ConversationList:
         prefix = _prefix(field_prefix)
         _check_limit(limit, prefix)
-        before = None if cursor is None else _conversation_position(cursor, f"{prefix}cursor")
+        before = None if cursor is None else decode_conversation_cursor(cursor, f"{prefix}cursor")
         async with self._uow.begin() as tx:
             found = await tx.conversations.recent(owner_id, limit + 1, before)
         page = found[:limit]
         next_cursor = None
         if len(found) > limit and page:
             last = page[-1]
-            next_cursor = encode_id_cursor(last.updated_at.isoformat(), last.number)
+            next_cursor = encode_conversation_cursor(last.updated_at, last.number)
         return ConversationList(items=[_summary(c) for c in page], next_cursor=next_cursor)
 
 
@@ -75,21 +67,15 @@ class GetConversation:
     ) -> ConversationView:
         prefix = _prefix(field_prefix)
         _check_limit(limit, prefix)
-        after_id = None
-        if cursor is not None:
-            parts = decode_id_cursor(cursor, f"{prefix}cursor")
-            if len(parts) != 1 or not isinstance(parts[0], int):
-                raise ValidationError.single(
-                    f"{prefix}cursor", "malformed cursor; pass next_cursor from the previous page"
-                )
-            after_id = parts[0]
+        after_id = None if cursor is None else decode_message_cursor(cursor, f"{prefix}cursor")
         async with self._uow.begin() as tx:
-            conversation = await tx.conversations.get(owner_id, conversation_id)
+            storable = storable_number(conversation_id)
+            conversation = await tx.conversations.get(owner_id, conversation_id) if storable else None
             if conversation is None:
                 raise ConversationNotFound(conversation_id)
             found = await tx.conversations.messages(owner_id, conversation_id, limit + 1, after_id)
         page = found[:limit]
-        next_cursor = encode_id_cursor(page[-1].id) if len(found) > limit and page else None
+        next_cursor = encode_message_cursor(page[-1].id) if len(found) > limit and page else None
         return ConversationView(
             id=conversation.number,
             title=conversation.title,
@@ -106,6 +92,6 @@ class DeleteConversation:
 
     async def execute(self, owner_id: str, conversation_id: int) -> None:
         async with self._uow.begin() as tx:
-            if not await tx.conversations.delete(owner_id, conversation_id):
+            if not (storable_number(conversation_id) and await tx.conversations.delete(owner_id, conversation_id)):
                 raise ConversationNotFound(conversation_id)
             await tx.commit()

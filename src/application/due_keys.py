@@ -8,11 +8,13 @@ indexable column serves every time zone.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 from domain.due import Due
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_DAY = date(1970, 1, 1).toordinal()
+_DAY = 86_400
 NO_DUE_KEY = 2**62
 """Sorts tasks without a due date after every dated one (ascending)."""
 
@@ -21,8 +23,8 @@ def utc_due_key(due: Due) -> int:
     """The stored key: an instant's epoch seconds; an all-day date's end of day in UTC."""
     if isinstance(due, datetime):
         return int((due - _EPOCH).total_seconds())
-    end = datetime.combine(due + timedelta(days=1), time.min, tzinfo=UTC) - timedelta(seconds=1)
-    return int((end - _EPOCH).total_seconds())
+    # Day arithmetic, not datetimes: the end of 9999-12-31 is not a representable datetime.
+    return (due.toordinal() - _EPOCH_DAY + 1) * _DAY - 1
 
 
 def zone_offset(zone: tzinfo, now: datetime) -> int:

@@ -67,6 +67,16 @@ class TaskQuery:
     after: tuple[SortKey, int] | None = None
 
 
+ID_MAX = 2**31 - 1
+"""The largest task or conversation number a store keeps (a 32-bit signed integer column).
+Numbers start at 1, so a number outside ``1..ID_MAX`` names nothing: not found, not an error."""
+
+
+def storable_number(number: int) -> bool:
+    """Whether ``number`` can name a stored task or conversation at all."""
+    return 0 < number <= ID_MAX
+
+
 class TaskRepository(Protocol):
     """Storage of tasks. Numbers are per owner, allocated by the store, never reused."""
 
@@ -293,6 +303,7 @@ class ChatAgent(Protocol):
 
 
 __all__ = [
+    "ID_MAX",
     "AgentEvent",
     "AgentReply",
     "AgentTurn",
@@ -316,4 +327,5 @@ __all__ = [
     "ToolResultEvent",
     "Transaction",
     "UnitOfWork",
+    "storable_number",
 ]

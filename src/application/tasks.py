@@ -7,7 +7,7 @@ from datetime import timedelta, tzinfo
 
 import msgspec
 
-from application.ports import Clock, IdempotencyRecord, Transaction, UnitOfWork
+from application.ports import Clock, IdempotencyRecord, Transaction, UnitOfWork, storable_number
 from application.schemas import UNSET, NewTask, TagCount, TagList, TaskChanges, TaskView
 from domain.due import Due, local_today, parse_due
 from domain.errors import Conflict, TaskNotFound, ValidationError
@@ -21,7 +21,7 @@ def _parse_optional_due(raw: str | None, field: str = "due") -> Due | None:
 
 
 async def _live_task(tx: Transaction, owner_id: str, task_id: int, *, lock: bool = False) -> Task:
-    task = await tx.tasks.get(owner_id, task_id, lock=lock)
+    task = await tx.tasks.get(owner_id, task_id, lock=lock) if storable_number(task_id) else None
     if task is None:
         raise TaskNotFound(task_id)
     return task
@@ -172,7 +172,7 @@ class RestoreTask(_UseCase):
     async def execute(self, owner_id: str, task_id: int) -> TaskView:
         now = self._clock.now()
         async with self._uow.begin() as tx:
-            task = await tx.tasks.get_trashed(owner_id, task_id, lock=True)
+            task = await tx.tasks.get_trashed(owner_id, task_id, lock=True) if storable_number(task_id) else None
             if task is None:
                 raise TaskNotFound(task_id)
             task.restore(now)

@@ -26,14 +26,21 @@ def parse_due(raw: str, field: str = "due") -> Due:
         else:
             if moment.tzinfo is None:
                 raise ValidationError.single(field, "a date-time needs an offset, e.g. 2026-11-30T09:00:00Z")
-            return moment.astimezone(UTC)
+            try:
+                return moment.astimezone(UTC)
+            except OverflowError:
+                raise ValidationError.single(field, "must fall between the years 1 and 9999 in UTC") from None
     raise ValidationError.single(field, "expected a date YYYY-MM-DD or an RFC 3339 date-time")
 
 
 def end_of_day(day: date, zone: tzinfo) -> datetime:
-    """The last second of ``day`` in ``zone``, as a UTC instant."""
-    start_of_next = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
-    return (start_of_next - timedelta(seconds=1)).astimezone(UTC)
+    """The last second of ``day`` in ``zone``, as a UTC instant (the last representable one
+    when that falls after the year 9999)."""
+    try:
+        start_of_next = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+        return (start_of_next - timedelta(seconds=1)).astimezone(UTC)
+    except OverflowError:
+        return datetime.max.replace(microsecond=0, tzinfo=UTC)
 
 
 def due_instant(due: Due, zone: tzinfo) -> datetime:

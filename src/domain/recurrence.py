@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from domain.due import Due
+from domain.errors import ValidationError
 
 
 class Recurrence(StrEnum):
@@ -42,6 +43,13 @@ def next_occurrence(due: Due | None, recurrence: Recurrence, today: date) -> Due
     """
     if recurrence is Recurrence.NONE:
         return due
+    try:
+        return _next(due, recurrence, today)
+    except (OverflowError, ValueError):  # stepping past 9999-12-31
+        raise ValidationError.single("due", "the next occurrence would fall after the year 9999") from None
+
+
+def _next(due: Due | None, recurrence: Recurrence, today: date) -> Due:
     if due is None:
         return _step(today, recurrence, 1)
     if isinstance(due, datetime):

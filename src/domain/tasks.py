@@ -93,7 +93,9 @@ class Task:
         return self.deleted_at is not None
 
     def _touch(self, now: datetime) -> None:
-        self.updated_at = now
+        # Never backwards: an edit that read the clock before a concurrent one committed
+        # (and then waited for its row lock) still leaves the later time.
+        self.updated_at = max(self.updated_at, now)
 
     def rename(self, title: str, now: datetime) -> None:
         self.title = normalize_title(title)

@@ -129,3 +129,35 @@ def test_field_changes_validate_and_touch() -> None:
     with pytest.raises(ValidationError):
         task.rename(" ", later)
     assert Priority.LOW.rank < Priority.MEDIUM.rank < Priority.HIGH.rank
+
+
+def test_updated_at_never_goes_backwards() -> None:
+    """An edit whose clock reading predates a concurrent edit's (it then waited for the row
+    lock) keeps the later time."""
+    task = make_task()
+    task.rename("later", NOW + timedelta(seconds=5))
+    task.prioritize(Priority.HIGH, NOW + timedelta(seconds=1))
+    assert task.updated_at == NOW + timedelta(seconds=5)
+    assert task.priority is Priority.HIGH
+
+
+@pytest.mark.parametrize("recurrence", [r for r in Recurrence if r is not Recurrence.NONE])
+def test_a_recurrence_past_year_9999_is_a_validation_error_on_due(recurrence: Recurrence) -> None:
+    task = make_task(due=date(9999, 12, 31), recurrence=recurrence)
+    with pytest.raises(ValidationError) as caught:
+        task.complete(NOW, TODAY)
+    assert [e.field for e in caught.value.errors] == ["due"]
+    assert task.due == date(9999, 12, 31)
+    assert not task.completed
+
+
+def test_the_last_day_ends_at_the_last_representable_instant() -> None:
+    assert due_instant(date(9999, 12, 31), ZoneInfo("America/Adak")).year == 9999
+    assert due_instant(date(9999, 12, 31), UTC) == datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("raw", ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00"])
+def test_instants_outside_the_utc_calendar_are_validation_errors(raw: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_due(raw)
+    assert [e.field for e in caught.value.errors] == ["due"]

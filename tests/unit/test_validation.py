@@ -43,3 +43,29 @@ def test_query_strings_convert_and_errors_carry_the_prefix() -> None:
         with pytest.raises(ValidationError) as caught:
             convert(params, TaskFilter, prefix="query", from_strings=True)
         assert caught.value.errors[0].field == field
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (b'{"title": "a\\u0000b"}', "title"),
+        (b'{"title": "x", "tags": ["ok", "\\u0000"]}', "tags.1"),
+        (b'{"title": "x", "description": "\\u0000"}', "description"),
+        (b'{"title": "x", "a\\u0000": 1}', "a\x00"),
+    ],
+)
+def test_a_nul_character_in_a_body_names_the_field(body: bytes, field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        decode_json(body, NewTask)
+    assert caught.value.errors[0].field == field
+    assert "NUL" in caught.value.errors[0].message
+
+
+def test_an_escaped_backslash_before_u0000_is_not_a_nul() -> None:
+    assert decode_json(b'{"title": "a\\\\u0000b"}', NewTask).title == "a\\u0000b"
+
+
+def test_a_nul_character_in_converted_input_names_the_field() -> None:
+    with pytest.raises(ValidationError) as caught:
+        convert({"q": "a\x00"}, TaskFilter, prefix="query", from_strings=True)
+    assert caught.value.errors[0].field == "query.q"

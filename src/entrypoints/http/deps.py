@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dishka import AsyncContainer
 from litestar import Litestar, Request
@@ -14,16 +14,17 @@ from litestar.di import Provide
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath
 
-from application.errors import InvalidToken, ValidationError
+from application.errors import InvalidToken
 from application.ports import Principal, TokenVerifier
 from application.validation import decode_json
+from application.zones import time_zone
 from entrypoints.asgi_headers import bearer_token as scope_bearer_token
 from entrypoints.asgi_headers import header
 from entrypoints.http.problems import MalformedBody
 
 T = TypeVar("T")
 
-_UTC = ZoneInfo("UTC")
+X_TIMEZONE = b"x-timezone"
 
 
 async def resolve(state: State, kind: type[T]) -> T:
@@ -101,17 +102,6 @@ async def read_body(request: Request[Any, Any, Any], into: type[T]) -> T:
         raise MalformedBody("the request body is not valid JSON") from None
 
 
-def request_zone(request: Request[Any, Any, Any]) -> ZoneInfo:
-    """The ``X-Timezone`` header (IANA name), else UTC."""
-    name = header(request.scope, b"x-timezone")
-    return zone_named(name, "header.X-Timezone") if name else _UTC
-
-
-def zone_named(name: str | None, field: str) -> ZoneInfo:
-    """An IANA time zone by name (UTC when none); an unknown name is a validation error."""
-    if not name:
-        return _UTC
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError.single(field, f"unknown time zone {name!r}; use an IANA name like Europe/Paris") from None
+def request_zone(scope: Any) -> tzinfo:
+    """The ``X-Timezone`` header (IANA name), else UTC; an unknown zone is a 422."""
+    return time_zone(header(scope, X_TIMEZONE), "header.X-Timezone")

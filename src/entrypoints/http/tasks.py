@@ -51,7 +51,7 @@ class TaskController(Controller):
         }  # fmt: skip
         present = {name: value for name, value in given.items() if value is not None}
         query = convert(present, TaskFilter, prefix="query", from_strings=True)
-        zone = request_zone(request)
+        zone = request_zone(request.scope)
         return await caller.use(ListTasks).execute(caller.owner_id, query, zone, field_prefix="query")
 
     @post("/tasks", status_code=HTTP_201_CREATED)
@@ -77,14 +77,14 @@ class TaskController(Controller):
         """Change some fields; ``null`` clears description or due; ``tags`` replaces the list.
         PUT does the same as PATCH (kept for Phase II clients)."""
         changes: TaskChanges = await read_body(request, TaskChanges)
-        return await caller.use(UpdateTask).execute(caller.owner_id, task_id, changes, request_zone(request))
+        return await caller.use(UpdateTask).execute(caller.owner_id, task_id, changes, request_zone(request.scope))
 
     @patch("/tasks/{task_id:int}/complete")
     async def toggle_task(
         self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], task_id: FromPath[int]
     ) -> TaskView:
         """Toggle done / not done (a recurring task advances to its next occurrence instead)."""
-        return await caller.use(ToggleTask).execute(caller.owner_id, task_id, request_zone(request))
+        return await caller.use(ToggleTask).execute(caller.owner_id, task_id, request_zone(request.scope))
 
     @delete("/tasks/{task_id:int}", status_code=HTTP_204_NO_CONTENT)
     async def delete_task(self, caller: NamedDependency[Caller], task_id: FromPath[int]) -> None:

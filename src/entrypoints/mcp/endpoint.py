@@ -10,15 +10,15 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import mcp_types as types
 from mcp.server.context import ServerRequestContext
 from mcp.shared.exceptions import MCPError
 
-from application.errors import AuthUnavailable, InvalidToken
+from application.errors import AuthUnavailable, InvalidToken, ValidationError
 from application.ports import TokenVerifier
 from application.tools import ToolContext
+from application.zones import time_zone
 from entrypoints.asgi_headers import bearer_token, header
 from entrypoints.http.problems import PROBLEM_JSON, problem_body
 from entrypoints.mcp.guard import HostRules, OriginRules
@@ -26,8 +26,6 @@ from entrypoints.mcp.server import Lazy
 
 CALLER_KEY = "todo_chatbot.mcp_caller"
 """Where the endpoint leaves the verified ``ToolContext`` on the ASGI scope."""
-
-_UTC = ZoneInfo("UTC")
 
 ASGIHandler = Callable[[Any, Any, Any], Awaitable[None]]
 VerifierSource = TokenVerifier | Callable[[], Awaitable[TokenVerifier]]
@@ -48,17 +46,6 @@ async def send_problem(send: Any, status: int, detail: str, headers: dict[str, s
     raw_headers += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
     await send({"type": "http.response.body", "body": body.encode()})
-
-
-def request_zone(scope: Any) -> ZoneInfo | None:
-    """The ``X-Timezone`` header as a time zone (UTC without one); None when it is unknown."""
-    name = header(scope, b"x-timezone")
-    if not name or not name.strip():
-        return _UTC
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
 
 
 class McpEndpoint:
@@ -115,9 +102,10 @@ class McpEndpoint:
             retry = {"Retry-After": str(exc.retry_after)}
             await send_problem(send, 503, "Signing keys cannot be fetched right now; try again later.", retry)
             return None
-        zone = request_zone(scope)
-        if zone is None:
-            await send_problem(send, 400, "X-Timezone must be an IANA time zone name such as Europe/Paris.")
+        try:
+            zone = time_zone(header(scope, b"x-timezone"), "header.X-Timezone")
+        except ValidationError as exc:
+            await send_problem(send, 422, str(exc))
             return None
         return ToolContext(principal.user_id, zone)
 
