@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.e2e.server import run_server
+from tests.fake_model import Hang, model_in_thread
 from tests.postgres import PG_BIN, Cluster, _as_postgres_user, create_database, start_cluster
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
@@ -62,5 +66,84 @@ def test_database_outage_is_503_then_recovers() -> None:
             assert back.status_code == 200
             assert [t["title"] for t in back.json()["items"]] == ["survive"]
             assert httpx.get(f"{server.url}/ready", timeout=5).status_code == 200
+    finally:
+        cluster.stop()
+
+
+_REQUESTS = (("GET", "/tasks", None), ("POST", "/tasks", {"title": "t"}), ("GET", "/tags", None))
+
+
+def _hammer(server_url: str, auth: dict[str, str], user: str, stop: threading.Event, seen: list[int]) -> None:
+    with httpx.Client(base_url=f"{server_url}/api/{user}", headers=auth, timeout=10) as client:
+        while not stop.is_set():
+            for method, path, body in (
+                ("GET", "/tasks", None),
+                ("POST", "/tasks", {"title": "t"}),
+                ("GET", "/tags", None),
+            ):
+                try:
+                    seen.append(client.request(method, path, json=body).status_code)
+                except httpx.TransportError:
+                    seen.append(0)
+
+
+@pytest.mark.parametrize("mode", ["fast", "immediate"])
+def test_postgresql_shutting_down_mid_request_is_503_never_500(mode: str) -> None:
+    cluster = start_cluster()
+    try:
+        workdir = Path(tempfile.mkdtemp(prefix="todo-shutdown-"))
+        with run_server(workdir, create_database(cluster.url)) as server:
+            stop, seen = threading.Event(), []
+            workers = [
+                threading.Thread(target=_hammer, args=(server.url, server.auth(f"u{i}"), f"u{i}", stop, seen))
+                for i in range(6)
+            ]
+            for worker in workers:
+                worker.start()
+            _wait(lambda: len(seen) > 200, 20)
+            _pg_ctl(cluster, "-m", mode, "stop")
+            _wait(lambda: seen[-20:].count(503) == 20, 20)
+            stop.set()
+            for worker in workers:
+                worker.join(15)
+            assert set(seen) <= {200, 201, 503}, (sorted(set(seen)), server.logs()[-5000:])
+            assert seen.count(503) >= 20
+            assert "Traceback" not in server.logs()
+    finally:
+        cluster.stop()
+
+
+def _wait(condition: Callable[[], bool], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)  # polling interval, bounded by the deadline
+
+
+def test_a_streamed_chat_turn_whose_database_goes_away_ends_with_a_503_error_event() -> None:
+    cluster = start_cluster()
+    try:
+        workdir = Path(tempfile.mkdtemp(prefix="todo-chat-outage-"))
+        with model_in_thread() as model:
+            env = {"OPENAI_BASE_URL": model.url, "OPENAI_MODEL": "local-test", "OPENAI_TIMEOUT": "20"}
+            with run_server(workdir, create_database(cluster.url), **env) as server:
+                model.play(Hang(3))  # then it answers, when the database is gone
+                url = f"{server.url}/api/rita/chat"
+                headers = {**server.auth("rita"), "Accept": "text/event-stream"}
+                with (
+                    httpx.Client(timeout=30) as http,
+                    http.stream("POST", url, json={"message": "hi"}, headers=headers) as r,
+                ):
+                    assert r.status_code == 200
+                    _wait(lambda: len(model.requests) > 0, 10)
+                    _pg_ctl(cluster, "-m", "fast", "stop")
+                    body = r.read().decode()
+                last = [block for block in body.split("\n\n") if block.strip()][-1]
+                event, data = last.split("\n")
+                assert event == "event: error"
+                problem = json.loads(data.removeprefix("data: "))
+                assert problem["status"] == 503
+                assert problem["conversation_id"] == 1
+                assert "retry_after" in problem
     finally:
         cluster.stop()

@@ -4,6 +4,7 @@ layer), holding a pooled connection only inside ``begin()``."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import asyncpg
@@ -108,16 +109,23 @@ class _Block:
         connection = session.connection
         try:
             if session.broken:
-                connection.terminate()  # the pool replaces it with a new connection
+                _discard(connection)
             elif session.in_transaction and not connection.is_closed():
                 await connection.execute("ROLLBACK")
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
-            connection.terminate()  # the pool replaces a broken connection
+            _discard(connection)
         finally:
             try:
                 await self._pool.release(connection)
             finally:
                 self._gate.release()
+
+
+def _discard(connection: Any) -> None:
+    """Close a broken connection (the pool opens a new one). A connection the server closed
+    has already left the pool's hands, and terminating it again would raise."""
+    with contextlib.suppress(asyncpg.InterfaceError):
+        connection.terminate()
 
 
 class AsyncpgHealthProbe:
@@ -147,7 +155,7 @@ class AsyncpgHealthProbe:
                     try:
                         return await connection.fetchval(statement)
                     except BaseException:
-                        connection.terminate()  # broken or interrupted: never reuse it
+                        _discard(connection)  # broken or interrupted: never reuse it
                         raise
                     finally:
                         await self._pool.release(connection)

@@ -16,7 +16,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from application.chat import ChatTurn, SendChatMessage
 from application.chat_conversations import DeleteConversation, GetConversation, ListConversations
 from application.chat_schemas import ChatAnswer, ChatRequest, ConversationList, ConversationView, PageQuery
-from application.errors import AgentUnavailable
+from application.errors import Unavailable
 from application.ports import TextDelta, ToolCallEvent, ToolResultEvent
 from application.validation import convert
 from entrypoints.http.deps import Caller, read_body, uses
@@ -44,8 +44,8 @@ async def _event_stream(turn: ChatTurn) -> AsyncIterator[bytes]:
     try:
         async for event in turn.events():
             yield sse(_EVENT_NAMES[type(event)], event)
-    except AgentUnavailable as exc:
-        body = problem_body(503, str(exc), conversation_id=exc.conversation_id, retry_after=exc.retry_after)
+    except Unavailable as exc:  # the model or the database: the same 503 as a JSON answer
+        body = problem_body(503, str(exc), conversation_id=turn.conversation_id, retry_after=exc.retry_after)
         yield sse("error", body)
     except Exception:
         log.exception("chat stream failed", extra={"conversation_id": turn.conversation_id})
