@@ -68,6 +68,22 @@ def log_access(fields: dict[str, Any]) -> None:
     sys.stderr.write(_encode(entry).decode() + "\n")
 
 
+def log_request(scope: Any, status: int, seconds: float) -> None:
+    """The access line of an answered request: route template, never the raw path (it holds
+    the user id); the user as a pseudonym."""
+    user = scope.get("user_id")
+    log_access(
+        {
+            "method": scope.get("method"),
+            "route": scope.get("path_template") or "-",
+            "status": status,
+            "ms": round(seconds * 1000, 2),
+            "request_id": scope.get("request_id"),
+            "user": hash_user(user) if user else None,
+        }
+    )
+
+
 def configure_logging(level: int = logging.INFO) -> None:
     """Send every log line to stderr as JSON (idempotent)."""
     root = logging.getLogger()

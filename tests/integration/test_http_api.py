@@ -211,10 +211,11 @@ async def test_docs_openapi_and_jwks(client: Client) -> None:
 
 
 async def test_unknown_host_is_refused(client: Client) -> None:
-    refused = await client.get("/health", headers={"Host": "evil.example"})
+    refused = await client.get("/docs/", headers={"Host": "evil.example"})
     assert refused.status_code == 400
-    assert (await client.get("/health", headers={"Host": "localhost:8123"})).status_code == 200
-    assert (await client.get("/health", headers={"Host": "[::1]:80"})).status_code == 400
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert (await client.get("/docs/", headers={"Host": "localhost:8123"})).status_code == 200
+    assert (await client.get("/docs/", headers={"Host": "[::1]:80"})).status_code == 400
 
 
 async def test_cors_allows_only_the_configured_frontend(

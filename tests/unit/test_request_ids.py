@@ -6,7 +6,7 @@ import os
 import re
 from typing import Any
 
-from entrypoints.http.middleware import _request_id
+from entrypoints.http.edge import request_id as _request_id
 
 HEX_ID = re.compile(r"[0-9a-f]{32}")
 

@@ -13,41 +13,32 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from dishka import AsyncContainer, Provider
-from litestar import Litestar
-from litestar.config.cors import CORSConfig
+from litestar import Litestar, Response, get
 from litestar.datastructures import State
-from litestar.middleware import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.status_codes import HTTP_307_TEMPORARY_REDIRECT
 
 from entrypoints.config import Settings
 from entrypoints.http.chat import ChatController
+from entrypoints.http.cors import CorsPolicy
 from entrypoints.http.deps import resolve_services
+from entrypoints.http.edge import Edge, ResponseObserver
 from entrypoints.http.health import HealthController
-from entrypoints.http.middleware import AllowedHostsMiddleware, RequestContextMiddleware
+from entrypoints.http.openapi import docs_router, openapi_config
 from entrypoints.http.problems import exception_handlers
 from entrypoints.http.tasks import TaskController
 from entrypoints.ioc import make_container
+from entrypoints.logs import log_request
 from entrypoints.mcp import mcp_from_container
+from entrypoints.origins import frontend_origins, host_rules
+from entrypoints.version import package_version
 
 MAX_BODY_BYTES = 1024 * 1024
-VERSION = "0.1.0"
 
 
-def _openapi() -> OpenAPIConfig:
-    return OpenAPIConfig(
-        title="Todo Chatbot",
-        version=VERSION,
-        description="Manage todo tasks by REST, by chatting with an assistant, or over MCP.",
-        path="/",
-        render_plugins=[SwaggerRenderPlugin(path="/docs"), JsonRenderPlugin(path="/openapi.json")],
-        components=Components(
-            security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
-        ),
-        security=[{"bearer": []}],
-        use_handler_docstrings=True,
-    )
+@get("/", include_in_schema=False, cache=False)
+async def home() -> Response[None]:
+    """The API docs, until the web page lives here."""
+    return Response(None, status_code=HTTP_307_TEMPORARY_REDIRECT, headers={"Location": "/docs/"})
 
 
 def _container_lifespan(container: AsyncContainer) -> Any:
@@ -81,27 +72,22 @@ def create_app(settings: Settings, *providers: Provider) -> Litestar:
     mcp = mcp_from_container(container, settings)
     # Litestar does not run a mounted app's lifespan: the MCP session manager runs in ours.
     lifespans = [_container_lifespan(container), mcp.lifespan]
-    cors = (
-        CORSConfig(allow_origins=list(settings.frontend_origins), allow_credentials=True)
-        if settings.frontend_origins
-        else None
-    )
-    return Litestar(
-        route_handlers=[HealthController, TaskController, ChatController, *mcp.route_handlers],
+    app = Litestar(
+        route_handlers=[home, HealthController, TaskController, ChatController, docs_router(), *mcp.route_handlers],
         state=State({"container": container, "services": {}, "settings": settings}),
         lifespan=lifespans,
         on_startup=[resolve_services, _freeze_heap],
         exception_handlers=exception_handlers(settings.debug),
-        middleware=[
-            DefineMiddleware(RequestContextMiddleware),
-            DefineMiddleware(AllowedHostsMiddleware, allowed=settings.allowed_hosts),
-        ],
-        cors_config=cors,
-        openapi_config=_openapi(),
+        openapi_config=openapi_config(package_version()),
         request_max_body_size=MAX_BODY_BYTES,
         debug=False,
         logging_config=None,
     )
+    observers: list[ResponseObserver] = [log_request]
+    cors = CorsPolicy(frontend_origins(settings)) if settings.frontend_origins else None
+    # Outside Litestar's exception handling and routing: unknown paths and 405s pass it too.
+    app.asgi_handler = Edge(app.asgi_handler, host_rules(settings), observers, cors)
+    return app
 
 
 __all__ = ["create_app"]

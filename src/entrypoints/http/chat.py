@@ -20,6 +20,7 @@ from application.errors import Unavailable
 from application.ports import TextDelta, ToolCallEvent, ToolResultEvent
 from application.validation import convert
 from entrypoints.http.deps import Caller, read_body, uses
+from entrypoints.http.openapi import AUTHENTICATED, documented
 from entrypoints.http.problems import problem_body
 
 log = logging.getLogger("todo_chatbot.http")
@@ -64,7 +65,11 @@ class ChatController(Controller):
     tags = ["chat"]  # noqa: RUF012
     dependencies = uses(SendChatMessage, ListConversations, GetConversation, DeleteConversation)
 
-    @post("/chat", status_code=200)
+    @post(
+        "/chat",
+        status_code=200,
+        opt=documented(body=ChatRequest, response=ChatAnswer, events=True, errors=(*AUTHENTICATED, 400, 404, 413, 429)),
+    )
     async def chat(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> Response[Any]:
         """Send a message; the assistant may add, list, change or delete tasks. Answers
         ``{conversation_id, response, tool_calls}``, or with ``Accept: text/event-stream``
@@ -76,7 +81,7 @@ class ChatController(Controller):
         turn = await use_case.start(caller.owner_id, command, stream=True)
         return Stream(_event_stream(turn), media_type="text/event-stream", headers=SSE_HEADERS)
 
-    @get("/conversations")
+    @get("/conversations", opt=documented(query=PageQuery, errors=AUTHENTICATED))
     async def list_conversations(
         self,
         caller: NamedDependency[Caller],
@@ -88,7 +93,7 @@ class ChatController(Controller):
         use_case = caller.use(ListConversations)
         return await use_case.execute(caller.owner_id, page.limit, page.cursor, field_prefix="query")
 
-    @get("/conversations/{conversation_id:int}")
+    @get("/conversations/{conversation_id:int}", opt=documented(query=PageQuery, errors=(*AUTHENTICATED, 404)))
     async def get_conversation(
         self,
         caller: NamedDependency[Caller],
@@ -101,7 +106,11 @@ class ChatController(Controller):
         use_case = caller.use(GetConversation)
         return await use_case.execute(caller.owner_id, conversation_id, page.limit, page.cursor, field_prefix="query")
 
-    @delete("/conversations/{conversation_id:int}", status_code=HTTP_204_NO_CONTENT)
+    @delete(
+        "/conversations/{conversation_id:int}",
+        status_code=HTTP_204_NO_CONTENT,
+        opt=documented(errors=(*AUTHENTICATED, 404)),
+    )
     async def delete_conversation(self, caller: NamedDependency[Caller], conversation_id: FromPath[int]) -> None:
         """Delete a conversation and its messages (the tasks stay as they are)."""
         await caller.use(DeleteConversation).execute(caller.owner_id, conversation_id)

@@ -3,16 +3,41 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
+import msgspec
 from litestar import Controller, Response, get
 from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
 
 from application.errors import StorageUnavailable
 from application.ports import HealthProbe, TokenIssuer
 from entrypoints.http.deps import resolve
+from entrypoints.http.openapi import documented
 
 DB_CHECK_SECONDS = 2.0
+PUBLIC = documented(public=True)
+
+
+class Liveness(msgspec.Struct, kw_only=True):
+    status: str
+
+
+class DatabaseHealth(msgspec.Struct, kw_only=True):
+    """``healthy`` / ``ok``, or ``unhealthy`` with the reason (``timeout``, ``unreachable``)."""
+
+    status: str
+    database: str
+
+
+class Readiness(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """``ready``, or ``not ready`` with the reason."""
+
+    status: str
+    reason: str | None = None
+
+
+def _down(kind: type) -> dict[int, ResponseSpec]:
+    return {503: ResponseSpec(data_container=kind, description="Not ready; `Retry-After` says when to look again.")}
 
 
 async def _database_problem(state: State) -> str | None:
@@ -33,21 +58,22 @@ class HealthController(Controller):
     tags = ["operations"]  # noqa: RUF012
     include_in_schema = True
 
-    @get("/health", cache=False)
-    async def health(self) -> dict[str, str]:
+    @get("/health", cache=False, opt=PUBLIC)
+    async def health(self) -> Liveness:
         """The process is up (checks nothing else)."""
-        return {"status": "healthy"}
+        return Liveness(status="healthy")
 
-    @get("/health/db", cache=False)
-    async def health_db(self, state: State) -> Response[dict[str, str]]:
+    @get("/health/db", cache=False, opt=PUBLIC, responses=_down(DatabaseHealth))
+    async def health_db(self, state: State) -> Response[DatabaseHealth]:
         """Whether the database answers, within 2 seconds."""
         reason = await _database_problem(state)
         if reason is None:
-            return Response({"status": "healthy", "database": "ok"})
-        return Response({"status": "unhealthy", "database": reason}, status_code=503, headers={"Retry-After": "5"})
+            return Response(DatabaseHealth(status="healthy", database="ok"))
+        down = DatabaseHealth(status="unhealthy", database=reason)
+        return Response(down, status_code=503, headers={"Retry-After": "5"})
 
-    @get("/ready", cache=False)
-    async def ready(self, state: State) -> Response[dict[str, Any]]:
+    @get("/ready", cache=False, opt=PUBLIC, responses=_down(Readiness))
+    async def ready(self, state: State) -> Response[Readiness]:
         """Ready to serve: the database answers and its schema is at the latest migration."""
         reason = await _database_problem(state)
         if reason is None:
@@ -60,10 +86,10 @@ class HealthController(Controller):
             if not current and reason is None:
                 reason = "schema is not at the latest migration"
         if reason is None:
-            return Response({"status": "ready"})
-        return Response({"status": "not ready", "reason": reason}, status_code=503, headers={"Retry-After": "5"})
+            return Response(Readiness(status="ready"))
+        return Response(Readiness(status="not ready", reason=reason), status_code=503, headers={"Retry-After": "5"})
 
-    @get("/api/auth/jwks", cache=False)
+    @get("/api/auth/jwks", cache=False, opt=PUBLIC)
     async def jwks(self, state: State) -> dict[str, object]:
         """The built-in issuer's public keys (JWKS)."""
         issuer = await resolve(state, TokenIssuer)  # type: ignore[type-abstract]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -21,6 +22,7 @@ from application.errors import (
 from application.errors import Unavailable as DependencyUnavailable
 
 PROBLEM_JSON = "application/problem+json"
+PROBLEM_JSON_BYTES = PROBLEM_JSON.encode()
 log = logging.getLogger("todo_chatbot.http")
 
 _TITLES = {
@@ -40,6 +42,29 @@ _TITLES = {
 }
 
 
+class Problem(msgspec.Struct, kw_only=True):
+    """An RFC 9457 problem: what went wrong, for people and for programs. Some answers add
+    members (``conversation_id`` on a chat turn that failed after storing the message)."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+
+
+class FieldProblem(msgspec.Struct, kw_only=True):
+    """One invalid input: a dotted path (``tags.3``, ``query.limit``) and what is wrong."""
+
+    field: str
+    message: str
+
+
+class ValidationProblem(Problem, kw_only=True):
+    """A 422: the input breaks a rule; ``errors`` names each field."""
+
+    errors: list[FieldProblem]
+
+
 def problem(
     status: int,
     detail: str,
@@ -55,6 +80,16 @@ def problem_body(status: int, detail: str, **extra: Any) -> dict[str, Any]:
     """The body of a problem, for places that are not a Litestar response (an SSE ``error``
     event, the raw ASGI answers of the middleware and the MCP endpoint)."""
     return {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status, "detail": detail, **extra}
+
+
+async def send_problem(
+    send: Any, status: int, detail: str, headers: Iterable[tuple[bytes, bytes]] = (), **extra: Any
+) -> None:
+    """A problem response written straight to ASGI (layers outside the framework)."""
+    body = msgspec.json.encode(problem_body(status, detail, **extra))
+    raw = [(b"content-type", PROBLEM_JSON_BYTES), (b"content-length", str(len(body)).encode()), *headers]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 class MalformedBody(Exception):
@@ -135,4 +170,13 @@ def exception_handlers(debug: bool) -> dict[Any, Any]:
     }
 
 
-__all__ = ["PROBLEM_JSON", "exception_handlers", "problem", "problem_body"]
+__all__ = [
+    "PROBLEM_JSON",
+    "FieldProblem",
+    "Problem",
+    "ValidationProblem",
+    "exception_handlers",
+    "problem",
+    "problem_body",
+    "send_problem",
+]

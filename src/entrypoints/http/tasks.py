@@ -15,6 +15,16 @@ from application.task_list import ListTasks
 from application.tasks import AddTask, DeleteTask, GetTask, ListTags, RestoreTask, ToggleTask, UpdateTask
 from application.validation import convert
 from entrypoints.http.deps import Caller, read_body, request_zone, uses
+from entrypoints.http.openapi import AUTHENTICATED, documented
+
+ZONE_HEADER = ("X-Timezone", {"type": "string", "maxLength": 64}, "IANA time zone for due dates (default UTC).")
+IDEMPOTENCY_HEADER = (
+    "Idempotency-Key",
+    {"type": "string", "minLength": 1, "maxLength": 255},
+    "Retrying with the same key and body within 24 hours replays the first answer.",
+)
+ONE_TASK = (*AUTHENTICATED, 404)
+WRITES = (400, 413)
 
 MAX_IDEMPOTENCY_KEY = 255
 
@@ -26,7 +36,7 @@ class TaskController(Controller):
     tags = ["tasks"]  # noqa: RUF012
     dependencies = uses(ListTasks, AddTask, GetTask, UpdateTask, ToggleTask, DeleteTask, RestoreTask, ListTags)
 
-    @get("/tasks")
+    @get("/tasks", opt=documented(query=TaskFilter, headers=[ZONE_HEADER], errors=AUTHENTICATED))
     async def list_tasks(
         self,
         request: Request[Any, Any, Any],
@@ -54,7 +64,11 @@ class TaskController(Controller):
         zone = request_zone(request.scope)
         return await caller.use(ListTasks).execute(caller.owner_id, query, zone, field_prefix="query")
 
-    @post("/tasks", status_code=HTTP_201_CREATED)
+    @post(
+        "/tasks",
+        status_code=HTTP_201_CREATED,
+        opt=documented(body=NewTask, headers=[IDEMPOTENCY_HEADER], errors=(*AUTHENTICATED, *WRITES, 409)),
+    )
     async def add_task(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> Response[TaskView]:
         """Create a task. An ``Idempotency-Key`` header makes retries safe for 24 hours."""
         command: NewTask = await read_body(request, NewTask)
@@ -65,12 +79,16 @@ class TaskController(Controller):
         location = f"/api/{caller.owner_id}/tasks/{view.id}"
         return Response(view, status_code=HTTP_201_CREATED, headers={"Location": location})
 
-    @get("/tasks/{task_id:int}")
+    @get("/tasks/{task_id:int}", opt=documented(errors=ONE_TASK))
     async def get_task(self, caller: NamedDependency[Caller], task_id: FromPath[int]) -> TaskView:
         """One task by id."""
         return await caller.use(GetTask).execute(caller.owner_id, task_id)
 
-    @route("/tasks/{task_id:int}", http_method=[HttpMethod.PATCH, HttpMethod.PUT])
+    @route(
+        "/tasks/{task_id:int}",
+        http_method=[HttpMethod.PATCH, HttpMethod.PUT],
+        opt=documented(body=TaskChanges, headers=[ZONE_HEADER], errors=(*ONE_TASK, *WRITES)),
+    )
     async def update_task(
         self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], task_id: FromPath[int]
     ) -> TaskView:
@@ -79,24 +97,24 @@ class TaskController(Controller):
         changes: TaskChanges = await read_body(request, TaskChanges)
         return await caller.use(UpdateTask).execute(caller.owner_id, task_id, changes, request_zone(request.scope))
 
-    @patch("/tasks/{task_id:int}/complete")
+    @patch("/tasks/{task_id:int}/complete", opt=documented(headers=[ZONE_HEADER], errors=ONE_TASK))
     async def toggle_task(
         self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], task_id: FromPath[int]
     ) -> TaskView:
         """Toggle done / not done (a recurring task advances to its next occurrence instead)."""
         return await caller.use(ToggleTask).execute(caller.owner_id, task_id, request_zone(request.scope))
 
-    @delete("/tasks/{task_id:int}", status_code=HTTP_204_NO_CONTENT)
+    @delete("/tasks/{task_id:int}", status_code=HTTP_204_NO_CONTENT, opt=documented(errors=ONE_TASK))
     async def delete_task(self, caller: NamedDependency[Caller], task_id: FromPath[int]) -> None:
         """Move a task to the trash (restorable for 30 days)."""
         await caller.use(DeleteTask).execute(caller.owner_id, task_id)
 
-    @post("/tasks/{task_id:int}/restore", status_code=200)
+    @post("/tasks/{task_id:int}/restore", status_code=200, opt=documented(errors=ONE_TASK))
     async def restore_task(self, caller: NamedDependency[Caller], task_id: FromPath[int]) -> TaskView:
         """Bring a task back from the trash."""
         return await caller.use(RestoreTask).execute(caller.owner_id, task_id)
 
-    @get("/tags")
+    @get("/tags", opt=documented(errors=AUTHENTICATED))
     async def list_tags(self, caller: NamedDependency[Caller]) -> TagList:
         """Tags over the user's live tasks with their counts."""
         return await caller.use(ListTags).execute(caller.owner_id)

@@ -7,7 +7,6 @@ tool call (the SDK hands handlers the request it was served for).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
@@ -20,9 +19,9 @@ from application.ports import TokenVerifier
 from application.tools import ToolContext
 from application.zones import time_zone
 from entrypoints.asgi_headers import bearer_token, header
-from entrypoints.http.problems import PROBLEM_JSON, problem_body
-from entrypoints.mcp.guard import HostRules, OriginRules
+from entrypoints.http.problems import send_problem
 from entrypoints.mcp.server import Lazy
+from entrypoints.origins import HostRules, OriginRules
 
 CALLER_KEY = "todo_chatbot.mcp_caller"
 """Where the endpoint leaves the verified ``ToolContext`` on the ASGI scope."""
@@ -39,13 +38,9 @@ def lazy_verifier(source: VerifierSource) -> Lazy[TokenVerifier]:
     return Lazy(factory=source)
 
 
-async def send_problem(send: Any, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
-    """An RFC 9457 problem response, written straight to ASGI."""
-    body = json.dumps(problem_body(status, detail))
-    raw_headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
-    raw_headers += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
-    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
-    await send({"type": "http.response.body", "body": body.encode()})
+async def _refuse(send: Any, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
+    raw = [(name.lower().encode(), value.encode()) for name, value in (headers or {}).items()]
+    await send_problem(send, status, detail, raw)
 
 
 class McpEndpoint:
@@ -67,20 +62,20 @@ class McpEndpoint:
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope.get("path", "/") not in {"", "/"}:
-            await send_problem(send, 404, "Not found. The MCP endpoint is /mcp.")
+            await _refuse(send, 404, "Not found. The MCP endpoint is /mcp.")
             return
         if not self._hosts.allows(header(scope, b"host")):
-            await send_problem(send, 421, "Invalid Host header")
+            await _refuse(send, 421, "Invalid Host header")
             return
         if not self._origins.allows(header(scope, b"origin")):
-            await send_problem(send, 403, "Invalid Origin header")
+            await _refuse(send, 403, "Invalid Origin header")
             return
         context = await self._authenticate(scope, send)
         if context is None:
             return
         if scope.get("method") != "POST":
             # Stateless: no standalone SSE stream to GET, no session to DELETE.
-            await send_problem(send, 405, "The MCP endpoint accepts POST only.", {"Allow": "POST"})
+            await _refuse(send, 405, "The MCP endpoint accepts POST only.", {"Allow": "POST"})
             return
         scope[CALLER_KEY] = context
         await self._handle(scope, receive, send)
@@ -90,22 +85,22 @@ class McpEndpoint:
         token = bearer_token(scope)
         if token is None:
             challenge = f"Bearer {self._metadata}"
-            await send_problem(send, 401, "A bearer token is required.", {"WWW-Authenticate": challenge})
+            await _refuse(send, 401, "A bearer token is required.", {"WWW-Authenticate": challenge})
             return None
         try:
             principal = await (await self._verifier.get()).verify(token)
         except InvalidToken:
             challenge = f'Bearer error="invalid_token", error_description="The token is invalid", {self._metadata}'
-            await send_problem(send, 401, "The bearer token is invalid or expired.", {"WWW-Authenticate": challenge})
+            await _refuse(send, 401, "The bearer token is invalid or expired.", {"WWW-Authenticate": challenge})
             return None
         except AuthUnavailable as exc:
             retry = {"Retry-After": str(exc.retry_after)}
-            await send_problem(send, 503, "Signing keys cannot be fetched right now; try again later.", retry)
+            await _refuse(send, 503, "Signing keys cannot be fetched right now; try again later.", retry)
             return None
         try:
             zone = time_zone(header(scope, b"x-timezone"), "header.X-Timezone")
         except ValidationError as exc:
-            await send_problem(send, 422, str(exc))
+            await _refuse(send, 422, str(exc))
             return None
         return ToolContext(principal.user_id, zone)
 
@@ -119,4 +114,4 @@ def request_caller(ctx: ServerRequestContext[Any, Any]) -> ToolContext:
     return context
 
 
-__all__ = ["CALLER_KEY", "McpEndpoint", "VerifierSource", "request_caller", "send_problem"]
+__all__ = ["CALLER_KEY", "McpEndpoint", "VerifierSource", "request_caller"]

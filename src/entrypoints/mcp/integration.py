@@ -16,7 +16,6 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from dishka import AsyncContainer
 from litestar import Litestar, asgi, get
@@ -28,9 +27,10 @@ from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from application.ports import TokenVerifier
 from application.tools import CATALOGUE, TaskTools, Tool
 from entrypoints.config import Settings
+from entrypoints.http.openapi import documented
 from entrypoints.mcp.endpoint import McpEndpoint, VerifierSource, request_caller
-from entrypoints.mcp.guard import HostRules, OriginRules
 from entrypoints.mcp.server import ToolsSource, build_server
+from entrypoints.origins import browser_origins, host_rules
 
 MOUNT_PATH = "/mcp"
 METADATA_PATH = "/.well-known/oauth-protected-resource"
@@ -58,7 +58,7 @@ def protected_resource_metadata(settings: Settings) -> dict[str, Any]:
 
 
 def _metadata_handler(document: dict[str, Any]) -> HTTPRouteHandler:
-    @get([METADATA_PATH, f"{METADATA_PATH}{MOUNT_PATH}"], tags=["mcp"], security=[{}], cache=False)
+    @get([METADATA_PATH, f"{METADATA_PATH}{MOUNT_PATH}"], tags=["mcp"], cache=False, opt=documented(public=True))
     async def oauth_protected_resource() -> dict[str, Any]:
         """OAuth 2.0 protected resource metadata (RFC 9728) of the MCP endpoint (no auth)."""
         return document
@@ -67,7 +67,7 @@ def _metadata_handler(document: dict[str, Any]) -> HTTPRouteHandler:
 
 
 def _health_handler(names: list[str]) -> HTTPRouteHandler:
-    @get(f"{MOUNT_PATH}/health", tags=["mcp"], security=[{}], cache=False)
+    @get(f"{MOUNT_PATH}/health", tags=["mcp"], cache=False, opt=documented(public=True))
     async def mcp_health() -> dict[str, Any]:
         """The MCP endpoint is mounted; lists its tools (no auth)."""
         return {"status": "healthy", "tools": names}
@@ -81,17 +81,6 @@ def _mount(endpoint: McpEndpoint) -> ASGIRouteHandler:
         await endpoint(scope, receive, send)
 
     return mcp_endpoint
-
-
-def allowed_hosts(settings: Settings) -> HostRules:
-    """``ALLOWED_HOSTS`` plus the host of ``PUBLIC_URL`` (the server answers to its own URL)."""
-    return HostRules([*settings.allowed_hosts, urlsplit(settings.public_url).netloc])
-
-
-def allowed_origins(settings: Settings) -> OriginRules:
-    """``FRONTEND_URL`` origins plus the server's own (its web chat page)."""
-    own = urlsplit(settings.public_url)
-    return OriginRules([*settings.frontend_origins, f"{own.scheme}://{own.netloc}"])
 
 
 def mcp_integration(
@@ -114,8 +103,8 @@ def mcp_integration(
     endpoint = McpEndpoint(
         manager.handle_request,
         verifier,
-        allowed_hosts(settings),
-        allowed_origins(settings),
+        host_rules(settings),
+        browser_origins(settings),
         f"{settings.public_url}{METADATA_PATH}",
     )
 
@@ -146,8 +135,6 @@ def mcp_from_container(container: AsyncContainer, settings: Settings) -> McpInte
 
 __all__ = [
     "McpIntegration",
-    "allowed_hosts",
-    "allowed_origins",
     "mcp_from_container",
     "mcp_integration",
     "protected_resource_metadata",

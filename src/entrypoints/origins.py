@@ -1,14 +1,17 @@
-"""Checks on an HTTP request to ``/mcp`` before the MCP layer sees it: DNS-rebinding
-protection (the ``Host`` and a browser's ``Origin``) and the bearer token header.
+"""The one host and origin policy of the whole server: which ``Host`` headers it answers
+(``ALLOWED_HOSTS``) and which browser origins it trusts (``FRONTEND_URL``), used by the
+outer HTTP layer, CORS and the MCP endpoint's DNS-rebinding checks alike.
 
 Hosts are compared by name, whatever the port, so ``localhost`` allows ``localhost:8000``
-(the SDK's own ``localhost:*`` patterns refuse a Host without a port with a 421).
+(the MCP SDK's own ``localhost:*`` patterns refuse a Host without a port with a 421).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from urllib.parse import urlsplit
+
+from entrypoints.config import Settings
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -71,4 +74,34 @@ class OriginRules:
         return normalize_origin(value) in self.allowed
 
 
-__all__ = ["HostRules", "OriginRules", "host_name", "normalize_origin"]
+def host_rules(settings: Settings) -> HostRules:
+    """``ALLOWED_HOSTS`` plus the host of ``PUBLIC_URL`` (the server answers to its own URL)."""
+    return HostRules([*settings.allowed_hosts, urlsplit(settings.public_url).netloc])
+
+
+def own_origin(settings: Settings) -> str:
+    """The origin of ``PUBLIC_URL`` (the server's own pages)."""
+    return normalize_origin(settings.public_url)
+
+
+def frontend_origins(settings: Settings) -> OriginRules:
+    """``FRONTEND_URL``: the other origins whose pages may call the API (CORS)."""
+    return OriginRules(settings.frontend_origins)
+
+
+def browser_origins(settings: Settings) -> OriginRules:
+    """``FRONTEND_URL`` origins plus the server's own: who may send a browser request that
+    acts (the MCP endpoint, cookie-bearing account requests)."""
+    return OriginRules([*settings.frontend_origins, own_origin(settings)])
+
+
+__all__ = [
+    "HostRules",
+    "OriginRules",
+    "browser_origins",
+    "frontend_origins",
+    "host_name",
+    "host_rules",
+    "normalize_origin",
+    "own_origin",
+]

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from entrypoints.asgi_headers import bearer_token
-from entrypoints.mcp.guard import HostRules, OriginRules, host_name, normalize_origin
+from entrypoints.origins import HostRules, OriginRules, host_name, normalize_origin
 
 
 def scope_with(*headers: tuple[str, str]) -> dict[str, Any]:

@@ -1,0 +1,120 @@
+"""The outermost HTTP layer: every response passes here, a matched route's or not (404, 405,
+a refused host), so every one carries the request id and the security headers, is checked
+against the host policy and is logged once.
+
+It wraps Litestar's whole ASGI handler (exception handling and routing included); Litestar's
+own app middleware runs only for matched routes.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from entrypoints.asgi_headers import header
+from entrypoints.http.cors import CorsPolicy
+from entrypoints.http.problems import send_problem
+from entrypoints.http.security_headers import HSTS, NO_STORE, TABLE, Header, PathPolicy, policy_for
+from entrypoints.origins import HostRules
+
+ANY_HOST_PATHS = frozenset({"/health", "/health/db", "/ready", "/mcp/health", "/metrics"})
+"""Probes and scrapers call these by the pod's IP: they answer whatever the ``Host``."""
+
+ResponseObserver = Callable[[Scope, int, float], None]
+"""Called once per answered request with its scope (after routing), status and seconds."""
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# Request ids correlate log lines; they are not secrets. A generator seeded from os.urandom
+# once avoids a getrandom system call per request (measurable on the hot path).
+_ids = random.Random()  # noqa: S311
+os.register_at_fork(after_in_child=_ids.seed)  # forked workers must not share a sequence
+
+
+def request_id(scope: Scope) -> str:
+    """The client's ``X-Request-ID`` when it is a safe token, else a new random one."""
+    candidate = header(scope, b"x-request-id")
+    if candidate is not None and _SAFE_ID.match(candidate):
+        return candidate
+    return f"{_ids.getrandbits(128):032x}"
+
+
+class Edge:
+    """Request id, security headers by path, host policy, CORS, ``HEAD`` for every ``GET``,
+    and the response observers (the access log, metrics)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        hosts: HostRules,
+        observers: Sequence[ResponseObserver] = (),
+        cors: CorsPolicy | None = None,
+        table: tuple[PathPolicy, ...] = TABLE,
+    ) -> None:
+        self.app = app
+        self._hosts = hosts
+        self._observers = tuple(observers)
+        self._cors = cors
+        self._table = table
+        self._headers = {row: row.headers() for row in table}
+
+    async def __call__(self, scope: Any, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = request_id(scope)
+        scope["request_id"] = rid
+        started = time.perf_counter()
+        policy = policy_for(scope["path"], self._table)
+        extra: list[Header] = [(b"x-request-id", rid.encode()), *self._headers[policy]]
+        if scope.get("scheme") == "https":
+            extra.append(HSTS)
+        status = 500
+        cors = self._cors
+        try:
+            if not (scope["path"] in ANY_HOST_PATHS or self._hosts.allows(header(scope, b"host"))):
+                status = 400
+                await send_problem(send, 400, "invalid host header", extra)
+            elif cors is not None and cors.is_preflight(scope):
+                status, granted = cors.preflight_headers(scope)
+                await send_problem(send, status, "this origin may not call the API", [*extra, *granted])
+            else:
+                if cors is not None:
+                    extra += cors.response_headers(header(scope, b"origin"))
+                status = await self._serve(scope, receive, send, extra, policy.no_store)
+        finally:
+            elapsed = time.perf_counter() - started
+            for observe in self._observers:
+                observe(scope, status, elapsed)
+
+    async def _serve(self, scope: Any, receive: Receive, send: Send, extra: list[Header], no_store: bool) -> int:
+        status = 500
+        head = scope["method"] == "HEAD"
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = [*message.get("headers", ()), *extra]
+                if no_store and not any(name.lower() == b"cache-control" for name, _ in headers):
+                    headers.append(NO_STORE)
+                message["headers"] = headers
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        if not head:
+            await self.app(scope, receive, send_with_headers)
+            return status
+        inner: Any = {**scope, "method": "GET"}  # HEAD is GET without the body
+        await self.app(inner, receive, send_with_headers)
+        scope.update({key: value for key, value in inner.items() if key != "method"})
+        return status
+
+
+__all__ = ["ANY_HOST_PATHS", "Edge", "ResponseObserver", "request_id"]
