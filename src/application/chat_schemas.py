@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import msgspec
 
+from application.schemas import Cursor
 from domain.conversations import Message, Role, ToolCallRecord
 
 MESSAGE_MAX = 4000
@@ -92,4 +93,4 @@ class PageQuery(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A page of a list: ``limit`` items after the opaque ``cursor``."""
 
     limit: Annotated[int, msgspec.Meta(ge=1, le=100, description="Page size, 1..100 (default 50).")] = 50
-    cursor: Annotated[str | None, msgspec.Meta(description="next_cursor of the previous page.")] = None
+    cursor: Cursor | None = None

@@ -33,8 +33,15 @@ UnsetType = msgspec.UnsetType
 
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=TITLE_MAX, description="Short title, 1..200 characters.")]
 Description = Annotated[str | None, msgspec.Meta(description="Longer notes, up to 4000 characters, or null.")]
+DUE_PATTERN = r"^\s*\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2}))?\s*$"
+DueText = Annotated[str, msgspec.Meta(extra_json_schema={"pattern": DUE_PATTERN})]
+"""A date or date-time: the pattern documents the shape (``domain.due.parse_due`` decides)."""
+Cursor = Annotated[
+    str,
+    msgspec.Meta(description="next_cursor of the previous page.", extra_json_schema={"pattern": "^[A-Za-z0-9_-]+=*$"}),
+]
 Due = Annotated[
-    str | None,
+    DueText | None,
     msgspec.Meta(
         description="All-day date YYYY-MM-DD, or an RFC 3339 date-time with offset; null for none.",
         examples=["2026-11-30", "2026-11-30T09:00:00Z"],
@@ -81,13 +88,13 @@ class TaskFilter(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     priority: Priority | None = None
     tag: Annotated[str | None, msgspec.Meta(description="Only tasks with this tag.")] = None
     q: Annotated[str | None, msgspec.Meta(description="Case-insensitive text in title or description.")] = None
-    due_before: Annotated[str | None, msgspec.Meta(description="Due before this date or date-time.")] = None
-    due_after: Annotated[str | None, msgspec.Meta(description="Due after this date or date-time.")] = None
+    due_before: Annotated[DueText | None, msgspec.Meta(description="Due before this date or date-time.")] = None
+    due_after: Annotated[DueText | None, msgspec.Meta(description="Due after this date or date-time.")] = None
     overdue: Annotated[bool, msgspec.Meta(description="Only pending tasks whose due has passed.")] = False
     sort: TaskSort = TaskSort.CREATED_AT
     order: Annotated[str, msgspec.Meta(pattern="^(asc|desc)$")] = "asc"
     limit: Limit = 50
-    cursor: Annotated[str | None, msgspec.Meta(description="next_cursor of the previous page.")] = None
+    cursor: Cursor | None = None
 
 
 class TaskRef(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

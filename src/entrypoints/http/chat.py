@@ -25,6 +25,8 @@ from entrypoints.http.problems import problem_body
 
 log = logging.getLogger("todo_chatbot.http")
 
+CONVERSATION = ("get_conversation", "delete_conversation")
+CONVERSATION = ("get_conversation", "delete_conversation")
 _EVENT_NAMES: dict[type[Any], str] = {
     ToolCallEvent: "tool_call",
     ToolResultEvent: "tool_result",
@@ -68,7 +70,13 @@ class ChatController(Controller):
     @post(
         "/chat",
         status_code=200,
-        opt=documented(body=ChatRequest, response=ChatAnswer, events=True, errors=(*AUTHENTICATED, 400, 404, 413, 429)),
+        opt=documented(
+            body=ChatRequest,
+            response=ChatAnswer,
+            events=True,
+            errors=(*AUTHENTICATED, 400, 404, 413, 429),
+            links=[(target, "conversation_id", "$response.body#/conversation_id") for target in CONVERSATION],
+        ),
     )
     async def chat(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> Response[Any]:
         """Send a message; the assistant may add, list, change or delete tasks. Answers

@@ -57,6 +57,7 @@ class Documented:
     public: bool = False
     response: type | None = None
     events: bool = False
+    links: tuple[tuple[str, str, str], ...] = ()
 
 
 def documented(
@@ -68,11 +69,13 @@ def documented(
     public: bool = False,
     response: type | None = None,
     events: bool = False,
+    links: Iterable[tuple[str, str, str]] = (),
 ) -> dict[str, Any]:
     """The ``opt`` of a route: its JSON body and query struct, extra header parameters
     ``(name, schema, description)``, the problem statuses it answers, whether it needs no
-    token, its success body when the signature can't say, and whether it can stream SSE."""
-    doc = Documented(body, query, tuple(headers), tuple(sorted(set(errors))), public, response, events)
+    token, its success body when the signature can't say, whether it can stream SSE, and
+    OpenAPI links ``(operation id, parameter, expression)`` from its answer to other routes."""
+    doc = Documented(body, query, tuple(headers), tuple(sorted(set(errors))), public, response, events, tuple(links))
     return {DOC_KEY: doc}
 
 
@@ -83,6 +86,15 @@ def _components(types: Iterable[type]) -> tuple[list[dict[str, Any]], dict[str, 
 
 def _name(reference: dict[str, Any]) -> str:
     return str(reference["$ref"]).rsplit("/", 1)[-1]
+
+
+def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """A query parameter is absent or a string, never JSON null."""
+    options = [option for option in schema.get("anyOf", ()) if option != {"type": "null"}]
+    if len(options) != 1:
+        return schema
+    merged = {**{k: v for k, v in schema.items() if k not in {"anyOf", "default"}}, **options[0]}
+    return merged
 
 
 def _problem_response(status: int, schemas: dict[str, str]) -> dict[str, Any]:
@@ -121,7 +133,7 @@ class _Completer:
             schema = self.components[_name(schema)]
         required = set(schema.get("required", ()))
         return [
-            {"name": name, "in": "query", "required": name in required, "schema": field}
+            {"name": name, "in": "query", "required": name in required, "schema": _not_null(field)}
             for name, field in schema.get("properties", {}).items()
         ]
 
@@ -144,6 +156,12 @@ class _Completer:
             if doc.events:
                 content["text/event-stream"] = {"schema": {"type": "string"}}
             responses[success]["content"] = content
+        if doc.links:
+            success = next(code for code in responses if code.startswith("2"))
+            responses[success]["links"] = {
+                target: {"operationId": target, "parameters": {"user_id": "$request.path.user_id", name: expression}}
+                for target, name, expression in doc.links
+            }
         for status in doc.errors:
             responses[str(status)] = _problem_response(status, self.problems)
         if doc.public:

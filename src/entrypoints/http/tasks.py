@@ -24,6 +24,7 @@ IDEMPOTENCY_HEADER = (
     "Retrying with the same key and body within 24 hours replays the first answer.",
 )
 ONE_TASK = (*AUTHENTICATED, 404)
+TASK_OPERATIONS = ("get_task", "update_task_patch", "toggle_task", "delete_task", "restore_task")
 WRITES = (400, 413)
 
 MAX_IDEMPOTENCY_KEY = 255
@@ -67,7 +68,12 @@ class TaskController(Controller):
     @post(
         "/tasks",
         status_code=HTTP_201_CREATED,
-        opt=documented(body=NewTask, headers=[IDEMPOTENCY_HEADER], errors=(*AUTHENTICATED, *WRITES, 409)),
+        opt=documented(
+            body=NewTask,
+            headers=[IDEMPOTENCY_HEADER],
+            errors=(*AUTHENTICATED, *WRITES, 409),
+            links=[(target, "task_id", "$response.body#/id") for target in TASK_OPERATIONS],
+        ),
     )
     async def add_task(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> Response[TaskView]:
         """Create a task. An ``Idempotency-Key`` header makes retries safe for 24 hours."""
