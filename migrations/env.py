@@ -7,12 +7,11 @@ from logging.config import fileConfig
 
 from alembic import context
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
 
-from adapters.persistence.engine import async_database_url, ensure_sqlite_directory
-from adapters.persistence.migrate import URL_ATTRIBUTE
+from adapters.persistence.engine import ensure_sqlite_directory
+from adapters.persistence.migrate import URL_ATTRIBUTE, migration_engine
 from adapters.persistence.models import metadata
+from adapters.persistence.urls import async_database_url, database_target
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -34,7 +33,7 @@ def database_url() -> str:
 
 def run_migrations_offline() -> None:
     """Emit SQL to stdout instead of running it (``alembic upgrade head --sql``)."""
-    url = database_url()
+    url = database_target(database_url()).url.render_as_string(hide_password=False)
     context.configure(
         url=url,
         target_metadata=target_metadata,
@@ -60,7 +59,7 @@ def do_run_migrations(connection: Connection) -> None:
 async def run_async_migrations() -> None:
     url = database_url()
     ensure_sqlite_directory(url)
-    engine = create_async_engine(url, poolclass=NullPool)
+    engine = migration_engine(url)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(do_run_migrations)

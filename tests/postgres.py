@@ -109,8 +109,22 @@ def _initdb(root: Path) -> None:
         subprocess.run([*base, "--locale=C.UTF-8"], check=True, capture_output=True)
 
 
-def start_cluster() -> Cluster:
-    """initdb + pg_ctl start; raises with the server log when it does not come up."""
+def _require_tls(data: Path, certificate: Path, key: Path) -> str:
+    """Serve TLS with this certificate and refuse every connection without it."""
+    for source, name in ((certificate, "server.crt"), (key, "server.key")):
+        target = data / name
+        shutil.copyfile(source, target)
+        target.chmod(0o600)
+        if os.geteuid() == 0:
+            shutil.chown(target, "postgres", "postgres")
+    hba = "local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 0.0.0.0/0 reject\n"
+    (data / "pg_hba.conf").write_text(hba)
+    return " -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key"
+
+
+def start_cluster(tls: tuple[Path, Path] | None = None) -> Cluster:
+    """initdb + pg_ctl start; raises with the server log when it does not come up. With
+    ``tls`` (certificate, key), the server speaks TLS only."""
     if not (PG_BIN / "initdb").is_file():
         raise RuntimeError(
             f"no PostgreSQL server binaries in {PG_BIN}: install postgresql-15 (apt-get install postgresql-15), "
@@ -121,10 +135,9 @@ def start_cluster() -> Cluster:
         shutil.chown(root, "postgres", "postgres")
     _initdb(root)
     port = _free_port()
-    options = (
-        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off "
-        "-c synchronous_commit=off -c max_connections=200"
-    )
+    options = _server_options(root, port)
+    if tls is not None:
+        options += _require_tls(root / "data", *tls)
     start = [*_as_postgres_user(), str(PG_BIN / "pg_ctl"), "-D", str(root / "data"), "-l", str(root / "log")]
     result = subprocess.run(
         [*start, "-o", options, "-w", "-t", "60", "start"], check=False, capture_output=True, text=True

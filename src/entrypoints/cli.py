@@ -17,9 +17,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from entrypoints import ioc
     from entrypoints.http.app import create_app
+    from entrypoints.http.connections import guarded_protocol
     from entrypoints.logs import configure_logging
 
-    configure_logging()
+    configure_logging(settings.log_level)
     if settings.auto_migrate:
         ioc.upgrade_database(settings)
     if ioc.ensure_signing_key(settings):
@@ -35,7 +36,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         loop="uvloop",
-        http="httptools",
+        http=guarded_protocol(settings.http_header_timeout, settings.max_connections),
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=10,
@@ -53,7 +54,14 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
         print(f"database at {ioc.current_revision(settings)}")
     elif action == "downgrade":
         if not args.revision:
-            print("migrate downgrade needs a revision (e.g. base)", file=sys.stderr)
+            print("migrate downgrade needs a revision (e.g. -1, or base)", file=sys.stderr)
+            return EXIT_CONFIG
+        if args.revision == "base" and not args.yes:
+            print(
+                "migrate downgrade base drops every table and all the data in them; "
+                "back up first (docs/operations.md), then add --yes",
+                file=sys.stderr,
+            )
             return EXIT_CONFIG
         ioc.downgrade_database(settings, args.revision)
         print(f"database at {ioc.current_revision(settings) or 'base'}")
@@ -88,7 +96,7 @@ def _mcp(settings: Settings, args: argparse.Namespace) -> int:
     from entrypoints import ioc
     from entrypoints.logs import configure_logging
 
-    configure_logging()  # stderr only: stdout carries the MCP protocol
+    configure_logging(settings.log_level)  # stderr only: stdout carries the MCP protocol
     if not args.user.strip():
         print("mcp needs a non-empty --user", file=sys.stderr)
         return EXIT_CONFIG
@@ -111,17 +119,27 @@ async def _serve_mcp_stdio(settings: Settings, user_id: str) -> None:
         await container.close()
 
 
+def _check_storage(settings: Settings) -> None:
+    from entrypoints import ioc
+
+    ioc.check_storage(settings)
+
+
 Command = Callable[[Settings, argparse.Namespace], int]
 
 
 def _parser() -> argparse.ArgumentParser:
+    from entrypoints.version import package_version
+
     parser = argparse.ArgumentParser(prog="todo-chatbot", description="Manage todo tasks by conversation.")
+    parser.add_argument("--version", action="version", version=f"todo-chatbot {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="migrate (unless AUTO_MIGRATE=false), then listen on HOST:PORT")
     serve.set_defaults(run=_serve)
     migrate = sub.add_parser("migrate", help="upgrade (default), downgrade REV, or show the current revision")
     migrate.add_argument("action", nargs="?", choices=["upgrade", "downgrade", "current"])
     migrate.add_argument("revision", nargs="?")
+    migrate.add_argument("--yes", action="store_true", help="confirm a downgrade to base (drops every table)")
     migrate.set_defaults(run=_migrate)
     token = sub.add_parser("token", help="print a token of the built-in issuer for USER_ID")
     token.add_argument("user_id")
@@ -141,6 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
+        _check_storage(settings)
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 MIN_SECRET_LENGTH = 32
 
@@ -53,15 +53,13 @@ class Settings:
     production: bool = False
     debug: bool = False
     db_pool_size: int = 10
-    extra: dict[str, str] = field(default_factory=dict)
+    http_header_timeout: float = 10.0
+    max_connections: int = 1000
+    log_level: str = "INFO"
 
     @property
     def is_postgres(self) -> bool:
-        return self.database_url.startswith("postgresql")
-
-    @property
-    def better_auth_jwks_url(self) -> str | None:
-        return f"{self.better_auth_url.rstrip('/')}/api/auth/jwks" if self.better_auth_url else None
+        return self.database_url.startswith(_POSTGRES_SCHEMES)
 
     @property
     def auth_server_url(self) -> str:
@@ -83,6 +81,18 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     if value in _FALSE:
         return False
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = (env.get(name) or "").strip().upper()
+    if not raw:
+        return default
+    if raw not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -108,23 +118,31 @@ def _url(env: Mapping[str, str], name: str) -> str | None:
     return raw.rstrip("/")
 
 
-def normalize_database_url(raw: str) -> str:
-    """Accept ``postgresql://`` (and ``postgres://``) for asyncpg; require a known driver."""
+_POSTGRES_SCHEMES = ("postgresql+asyncpg://", "postgresql://", "postgres://")
+_SQLITE_SCHEMES = ("sqlite+aiosqlite:///", "sqlite:///")
+
+
+def check_database_url(raw: str) -> str:
+    """The URL as given, once it names a database this server can use (the storage adapters
+    own its spelling). Messages name the variable, never the URL: it may hold a password."""
     url = raw.strip()
-    for plain in ("postgres://", "postgresql://"):
-        if url.startswith(plain):
-            url = "postgresql+asyncpg://" + url[len(plain) :]
-    if url.startswith("sqlite:///"):
-        url = "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
-    if url.startswith("postgresql+asyncpg://"):
-        if not urlsplit(url).hostname and "host=" not in url:
-            raise ConfigError(f"DATABASE_URL has no host: {raw!r}")
+    if url.startswith(_POSTGRES_SCHEMES):
+        parts = urlsplit(url)
+        if not parts.hostname and "host=" not in parts.query:
+            raise ConfigError("DATABASE_URL has no host")
+        if "require" in parse_qs(parts.query).get("channel_binding", []):
+            raise ConfigError(
+                "DATABASE_URL asks for channel_binding=require, which the PostgreSQL driver (asyncpg) cannot do; "
+                "remove it (sslmode=verify-full still authenticates the server)"
+            )
         return url
-    if url.startswith("sqlite+aiosqlite:///") and len(url) > len("sqlite+aiosqlite:///"):
+    if url.startswith(_SQLITE_SCHEMES) and url.split(":///", 1)[1]:
         return url
+    scheme = urlsplit(url).scheme if "://" in url else ""
+    given = f"; got a {scheme}:// URL" if scheme else ""
     raise ConfigError(
-        "DATABASE_URL must be postgresql+asyncpg://USER:PASSWORD@HOST/DB, postgresql://... "
-        f"or sqlite+aiosqlite:///PATH, got {raw!r}"
+        "DATABASE_URL must be postgresql://USER:PASSWORD@HOST/DB (or postgresql+asyncpg://, postgres://) "
+        f"or sqlite+aiosqlite:///PATH{given}"
     )
 
 
@@ -166,7 +184,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     debug = _bool(env, "DEBUG", False)
     signing_key_file = Path(env.get("AUTH_SIGNING_KEY_FILE") or "./var/signing-key.pem")
     settings = Settings(
-        database_url=normalize_database_url(env.get("DATABASE_URL") or "sqlite+aiosqlite:///./var/todo.db"),
+        database_url=check_database_url(env.get("DATABASE_URL") or "sqlite+aiosqlite:///./var/todo.db"),
         host=host,
         port=port,
         public_url=public_url,
@@ -183,6 +201,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         production=production,
         debug=debug,
         db_pool_size=_int(env, "DB_POOL_SIZE", 10, 1, 200),
+        http_header_timeout=float(_int(env, "HTTP_HEADER_TIMEOUT", 10, 1, 600)),
+        max_connections=_int(env, "MAX_CONNECTIONS", 1000, 1, 1_000_000),
+        log_level=_choice(env, "LOG_LEVEL", LOG_LEVELS, "INFO"),
     )
     if production:
         _check_production(settings)

@@ -21,6 +21,7 @@ from adapters.persistence.asyncpg_uow import AsyncpgHealthProbe, AsyncpgUnitOfWo
 from adapters.persistence.engine import create_engine
 from adapters.persistence.health import SqlHealthProbe
 from adapters.persistence.sql_uow import SqlUnitOfWork
+from adapters.persistence.urls import UnsupportedDatabaseUrl, database_target
 from application.chat import SendChatMessage
 from application.chat_conversations import DeleteConversation, GetConversation, ListConversations
 from application.chat_limit import ChatRateLimiter
@@ -37,7 +38,7 @@ from application.tasks import (
     UpdateTask,
 )
 from application.tools import TaskOperations, TaskTools
-from entrypoints.config import Settings
+from entrypoints.config import ConfigError, Settings
 
 
 class CoreProvider(Provider):
@@ -164,6 +165,14 @@ def default_providers() -> list[Provider]:
 def make_container(settings: Settings, *overrides: Provider) -> AsyncContainer:
     """The app container; ``overrides`` replace default providers' answers (tests)."""
     return make_async_container(*default_providers(), *overrides, context={Settings: settings})
+
+
+def check_storage(settings: Settings) -> None:
+    """Refuse a database URL the storage adapters cannot honour (``ConfigError``, no password)."""
+    try:
+        database_target(settings.database_url)
+    except UnsupportedDatabaseUrl as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def ensure_signing_key(settings: Settings) -> bool:

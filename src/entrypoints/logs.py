@@ -84,7 +84,7 @@ def log_request(scope: Any, status: int, seconds: float) -> None:
     )
 
 
-def configure_logging(level: int = logging.INFO) -> None:
+def configure_logging(level: int | str = logging.INFO) -> None:
     """Send every log line to stderr as JSON (idempotent)."""
     root = logging.getLogger()
     if any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):

@@ -45,9 +45,21 @@ def test_migrate_up_current_down(tmp_path: Path) -> None:
     assert up.returncode == 0, up.stderr
     head = cli(tmp_path, "migrate", "current").stdout.strip()
     assert head != "base"
-    assert cli(tmp_path, "migrate", "downgrade", "base").returncode == 0
+    unconfirmed = cli(tmp_path, "migrate", "downgrade", "base")
+    assert unconfirmed.returncode == 2
+    assert "--yes" in unconfirmed.stderr
+    assert cli(tmp_path, "migrate", "current").stdout.strip() == head
+    assert cli(tmp_path, "migrate", "downgrade", "base", "--yes").returncode == 0
     assert cli(tmp_path, "migrate", "current").stdout.strip() == "base"
     assert cli(tmp_path, "migrate", "downgrade").returncode == 2
+
+
+def test_version_is_the_installed_packages(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    result = cli(tmp_path, "--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"todo-chatbot {version('todo-chatbot')}"
 
 
 def test_bad_configuration_exits_2_with_a_message(tmp_path: Path) -> None:

@@ -13,7 +13,6 @@ from adapters.persistence import migrate
 from adapters.persistence.asyncpg_uow import (
     AsyncpgHealthProbe,
     AsyncpgUnitOfWork,
-    asyncpg_dsn,
     create_asyncpg_pool,
 )
 from application.errors import Conflict, StorageUnavailable
@@ -24,11 +23,9 @@ from tests.postgres import create_empty_database, drop_connections
 pytestmark = pytest.mark.postgres
 
 
-def test_dsn_accepts_every_postgres_spelling() -> None:
-    assert asyncpg_dsn("postgresql+asyncpg://u:p@h:5/db") == "postgresql://u:p@h:5/db"
-    assert asyncpg_dsn("postgres://u@h/db") == "postgresql://u@h/db"
+async def test_a_pool_needs_a_postgresql_url() -> None:
     with pytest.raises(ValueError, match="not a PostgreSQL URL"):
-        asyncpg_dsn("sqlite+aiosqlite:///x.db")
+        await create_asyncpg_pool("sqlite+aiosqlite:///x.db")
 
 
 @pytest.fixture

@@ -21,8 +21,38 @@ def test_defaults_are_the_embedded_setup() -> None:
 
 def test_plain_postgresql_urls_are_accepted() -> None:
     for raw in ["postgresql://u:p@db/todo", "postgres://u:p@db/todo", "postgresql+asyncpg://u:p@db/todo"]:
-        assert load_settings({"DATABASE_URL": raw}).database_url == "postgresql+asyncpg://u:p@db/todo"
-    assert load_settings({"DATABASE_URL": "sqlite:///x.db"}).database_url == "sqlite+aiosqlite:///x.db"
+        settings = load_settings({"DATABASE_URL": f" {raw} "})
+        assert settings.database_url == raw
+        assert settings.is_postgres
+    assert not load_settings({"DATABASE_URL": "sqlite:///x.db"}).is_postgres
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "postgresql://u:p@ep-1.neon.tech/db?sslmode=require",
+        "postgresql://u:p@db/todo?sslmode=verify-full&sslrootcert=/etc/ssl/ca.pem",
+        "postgresql://u:p@db/todo?sslmode=require&channel_binding=prefer",
+    ],
+)
+def test_managed_postgresql_urls_are_accepted_as_given(raw: str) -> None:
+    assert load_settings({"DATABASE_URL": raw}).database_url == raw
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "mysql://admin:s3cret@db/todo",
+        "postgresql://admin:s3cret@/todo",
+        "postgresql://admin:s3cret@ep-1.neon.tech/db?sslmode=require&channel_binding=require",
+        "s3cret",
+    ],
+)
+def test_a_database_url_error_never_prints_the_password(raw: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"DATABASE_URL": raw})
+    assert "DATABASE_URL" in str(caught.value)
+    assert "s3cret" not in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -62,9 +92,7 @@ def test_hosts_origins_and_public_url() -> None:
     assert settings.frontend_origins == ("https://a.example", "https://b.example")
     assert "todo.example.com" in settings.allowed_hosts
     assert load_settings({"HOST": "0.0.0.0", "PORT": "9000"}).public_url == "http://127.0.0.1:9000"
-    assert (
-        load_settings({"BETTER_AUTH_URL": "http://auth:3000"}).better_auth_jwks_url == "http://auth:3000/api/auth/jwks"
-    )
+    assert load_settings({"BETTER_AUTH_URL": "http://auth:3000/"}).better_auth_url == "http://auth:3000"
 
 
 def test_production_refuses_debug_missing_key_and_plain_http(tmp_path: Path) -> None:
@@ -78,3 +106,13 @@ def test_production_refuses_debug_missing_key_and_plain_http(tmp_path: Path) -> 
         load_settings({**good, "AUTH_SIGNING_KEY_FILE": str(tmp_path / "missing.pem")})
     with pytest.raises(ConfigError, match="https"):
         load_settings({**good, "PUBLIC_URL": "http://todo.example.com"})
+
+
+def test_connection_limits_and_log_level() -> None:
+    defaults = load_settings({})
+    assert (defaults.http_header_timeout, defaults.max_connections, defaults.log_level) == (10.0, 1000, "INFO")
+    tuned = load_settings({"HTTP_HEADER_TIMEOUT": "3", "MAX_CONNECTIONS": "50", "LOG_LEVEL": "warning"})
+    assert (tuned.http_header_timeout, tuned.max_connections, tuned.log_level) == (3.0, 50, "WARNING")
+    for env in [{"HTTP_HEADER_TIMEOUT": "0"}, {"MAX_CONNECTIONS": "many"}, {"LOG_LEVEL": "LOUD"}]:
+        with pytest.raises(ConfigError, match=next(iter(env))):
+            load_settings(env)

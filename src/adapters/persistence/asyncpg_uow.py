@@ -8,7 +8,6 @@ import contextlib
 from typing import Any
 
 import asyncpg
-from sqlalchemy.engine import make_url
 
 from adapters.persistence.asyncpg_repositories import (
     AsyncpgConversationRepository,
@@ -16,19 +15,12 @@ from adapters.persistence.asyncpg_repositories import (
     AsyncpgTaskRepository,
     Session,
 )
-from adapters.persistence.engine import CONNECT_TIMEOUT_SECONDS, async_database_url, translate, translated_errors
+from adapters.persistence.engine import CONNECT_TIMEOUT_SECONDS, translate, translated_errors
 from adapters.persistence.migrate import head
+from adapters.persistence.urls import database_target
 from application.errors import Conflict, StorageUnavailable
 
 PING_TIMEOUT_SECONDS = 2.0
-
-
-def asyncpg_dsn(database_url: str) -> str:
-    """A ``postgresql://`` DSN for asyncpg from any of the accepted PostgreSQL URL spellings."""
-    url = make_url(async_database_url(database_url))
-    if url.get_backend_name() != "postgresql":
-        raise ValueError(f"not a PostgreSQL URL: {url.render_as_string(hide_password=True)}")
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 async def _reset(connection: Any) -> None:
@@ -41,8 +33,16 @@ async def _reset(connection: Any) -> None:
 async def create_asyncpg_pool(database_url: str, pool_size: int = 10) -> Any:
     """An asyncpg pool of up to ``pool_size`` connections, opened lazily (the server may be
     down at start: requests then fail with ``StorageUnavailable`` until it is back)."""
+    target = database_target(database_url)
+    if target.url.get_backend_name() != "postgresql":
+        raise ValueError(f"not a PostgreSQL URL: {target.url.render_as_string(hide_password=True)}")
     return await asyncpg.create_pool(
-        asyncpg_dsn(database_url), min_size=0, max_size=pool_size, timeout=CONNECT_TIMEOUT_SECONDS, reset=_reset
+        target.asyncpg_dsn,
+        min_size=0,
+        max_size=pool_size,
+        timeout=CONNECT_TIMEOUT_SECONDS,
+        reset=_reset,
+        **target.connect_args,
     )
 
 

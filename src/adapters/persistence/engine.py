@@ -13,9 +13,12 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from adapters.persistence.urls import async_database_url, database_target
 from application.errors import Conflict, StorageUnavailable
 
 CONNECT_TIMEOUT_SECONDS = 2.0
+POSTGRESQL_DIALECT = "postgresql+asyncpg://"
+"""The engines' dialect; connections come from ``Target.asyncpg_connector``."""
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 _UNAVAILABLE: tuple[type[BaseException], ...] = (
@@ -62,17 +65,9 @@ def translated_errors() -> Iterator[None]:
         raise core from exc
 
 
-def async_database_url(url: str) -> str:
-    """``postgresql://`` / ``postgres://`` / ``sqlite:///`` spelled with their async drivers."""
-    for plain, driver in (("postgres://", "postgresql+asyncpg://"), ("postgresql://", "postgresql+asyncpg://")):
-        if url.startswith(plain):
-            return driver + url[len(plain) :]
-    return "sqlite+aiosqlite:///" + url[len("sqlite:///") :] if url.startswith("sqlite:///") else url
-
-
 def ensure_sqlite_directory(url: str) -> None:
     """Create the directory of a SQLite database file (no-op for other databases)."""
-    parsed = make_url(url)
+    parsed = make_url(async_database_url(url))
     database = parsed.database
     if parsed.get_backend_name() == "sqlite" and database and not _in_memory(database):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -86,18 +81,16 @@ def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
     """An async engine: no pre-ping, compiled cache on; SQLite in WAL mode with foreign
     keys, a busy timeout and ``BEGIN IMMEDIATE`` transactions (writers queue instead of
     failing); PostgreSQL connects with a short timeout so a down database fails fast."""
-    url = async_database_url(url)
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, parsed.database, pool_size)
-    connect_args: dict[str, Any] = {"timeout": CONNECT_TIMEOUT_SECONDS}
+    target = database_target(url)
+    if target.url.get_backend_name() == "sqlite":
+        return _sqlite_engine(target.url.render_as_string(hide_password=False), target.url.database, pool_size)
     return create_async_engine(
-        url,
+        POSTGRESQL_DIALECT,
+        async_creator=target.asyncpg_connector(CONNECT_TIMEOUT_SECONDS),
         pool_size=pool_size,
         max_overflow=0,
         pool_timeout=10,
         pool_pre_ping=False,
-        connect_args=connect_args,
     )
 
 

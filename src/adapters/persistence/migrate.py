@@ -14,11 +14,13 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from adapters.persistence.engine import async_database_url, ensure_sqlite_directory, translated_errors
+from adapters.persistence.engine import POSTGRESQL_DIALECT, ensure_sqlite_directory, translated_errors
+from adapters.persistence.urls import database_target
 
+MIGRATION_CONNECT_SECONDS = 10.0
 URL_ATTRIBUTE = "database_url"
 """The ``Config.attributes`` key env.py reads the database URL from."""
 
@@ -37,14 +39,24 @@ def alembic_config(database_url: str | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(migrations_directory()))
     if database_url is not None:
-        config.attributes[URL_ATTRIBUTE] = async_database_url(database_url)
+        config.attributes[URL_ATTRIBUTE] = database_url
     return config
+
+
+def migration_engine(database_url: str) -> AsyncEngine:
+    """A one-connection engine for migrations, with the TLS settings of the URL (env.py)."""
+    target = database_target(database_url)
+    if target.url.get_backend_name() != "postgresql":
+        return create_async_engine(target.url, poolclass=NullPool)
+    return create_async_engine(
+        POSTGRESQL_DIALECT, poolclass=NullPool, async_creator=target.asyncpg_connector(MIGRATION_CONNECT_SECONDS)
+    )
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
     """Migrate the database up to ``revision`` (the latest by default); an unreachable
     database raises ``StorageUnavailable``."""
-    ensure_sqlite_directory(async_database_url(database_url))
+    ensure_sqlite_directory(database_url)
     with translated_errors():
         command.upgrade(alembic_config(database_url), revision)
 
@@ -68,7 +80,7 @@ def _revision_of(connection: Connection) -> str | None:
 
 
 async def _current(database_url: str) -> str | None:
-    engine = create_async_engine(async_database_url(database_url), poolclass=NullPool)
+    engine = migration_engine(database_url)
     try:
         async with engine.connect() as connection:
             return await connection.run_sync(_revision_of)
@@ -78,9 +90,9 @@ async def _current(database_url: str) -> str | None:
 
 def current(database_url: str) -> str | None:
     """The database's revision, or None when it was never migrated."""
-    ensure_sqlite_directory(async_database_url(database_url))
+    ensure_sqlite_directory(database_url)
     with translated_errors():
         return asyncio.run(_current(database_url))
 
 
-__all__ = ["alembic_config", "current", "downgrade", "head", "migrations_directory", "upgrade"]
+__all__ = ["alembic_config", "current", "downgrade", "head", "migration_engine", "migrations_directory", "upgrade"]
