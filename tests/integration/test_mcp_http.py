@@ -285,3 +285,42 @@ async def test_stateless_endpoint_answers_post_only_and_bounds_the_body() -> Non
         assert response.headers["allow"] == "POST", method
     assert too_big.status_code == 413
     assert not_json.status_code == 400 and not_json.json()["error"]["code"] == types.PARSE_ERROR
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"content-type": "text/plain"}, 415),
+        ({"accept": "text/html"}, 406),
+    ],
+)
+async def test_http_level_refusals_are_problems(headers: dict[str, str], status: int) -> None:
+    base = {"authorization": "Bearer user:alice", "accept": "application/json, text/event-stream"}
+    body = b'{"jsonrpc": "2.0", "id": 1, "method": "ping"}'
+    async with running() as app, http(app, **{**base, "content-type": "application/json", **headers}) as client:
+        response = await client.post("/mcp", content=body)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == status
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"x": 1}', b"{", b'{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": 5}}'],
+)
+async def test_json_rpc_errors_carry_no_library_internals(body: bytes) -> None:
+    headers = {"authorization": "Bearer user:alice", "accept": "application/json", "content-type": "application/json"}
+    async with running() as app, http(app, **headers) as client:
+        response = await client.post("/mcp", content=body)
+    error = response.json()["error"]
+    assert set(error) == {"code", "message"}
+    for leak in ["pydantic", "http", "validation error", "line 1", "input_value"]:
+        assert leak not in error["message"].lower()
+
+
+async def test_server_info_names_the_package_version() -> None:
+    from importlib.metadata import version
+
+    async with running() as app, connect(app, "alice") as client:
+        info = client.server_info
+    assert (info.name, info.version) == ("todo-chatbot", version("todo-chatbot"))

@@ -150,11 +150,14 @@ async def test_invalid_or_unknown_arguments_are_tool_errors_naming_the_field(
     assert f"call {name} again" in text_of(result)
 
 
-async def test_an_unknown_tool_is_a_protocol_error(server: Server[Any]) -> None:
+async def test_an_unknown_tool_is_a_tool_error_naming_the_tools(server: Server[Any]) -> None:
+    """api.md "Tool errors": the model reads the message and picks a tool that exists."""
     async with Client(server) as client:
-        with pytest.raises(MCPError) as raised:
-            await client.call_tool("drop_database", {})
-    assert raised.value.code == types.INVALID_PARAMS and "drop_database" in raised.value.message
+        result = await client.call_tool("drop_database", {})
+    assert result.is_error
+    text = result.content[0]
+    assert isinstance(text, types.TextContent)
+    assert "drop_database" in text.text and "add_task" in text.text
 
 
 async def test_list_tasks_pages_through_every_task_with_the_cursor(server: Server[Any]) -> None:

@@ -20,6 +20,7 @@ from application.tools import ToolContext
 from application.zones import time_zone
 from entrypoints.asgi_headers import bearer_token, header
 from entrypoints.http.problems import send_problem
+from entrypoints.mcp.answers import accepts_json, cleaning_send, is_json, refuse_accept, refuse_media_type
 from entrypoints.mcp.server import Lazy
 from entrypoints.origins import HostRules, OriginRules
 
@@ -77,8 +78,14 @@ class McpEndpoint:
             # Stateless: no standalone SSE stream to GET, no session to DELETE.
             await _refuse(send, 405, "The MCP endpoint accepts POST only.", {"Allow": "POST"})
             return
+        if not is_json(scope):
+            await refuse_media_type(send)
+            return
+        if not accepts_json(scope):
+            await refuse_accept(send)
+            return
         scope[CALLER_KEY] = context
-        await self._handle(scope, receive, send)
+        await self._handle(scope, receive, cleaning_send(send))
 
     async def _authenticate(self, scope: Any, send: Any) -> ToolContext | None:
         """The caller of a valid token; otherwise the error is sent and None returned."""
@@ -100,7 +107,8 @@ class McpEndpoint:
         try:
             zone = time_zone(header(scope, b"x-timezone"), "header.X-Timezone")
         except ValidationError as exc:
-            await _refuse(send, 422, str(exc))
+            errors = [{"field": e.field, "message": e.message} for e in exc.errors]
+            await send_problem(send, 422, str(exc), errors=errors)
             return None
         return ToolContext(principal.user_id, zone)
 

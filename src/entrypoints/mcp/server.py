@@ -17,10 +17,10 @@ import mcp_types as types
 import msgspec
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel import Server
-from mcp.shared.exceptions import MCPError
 
 from application.errors import Unavailable
 from application.tools import CATALOGUE, TaskTools, Tool, ToolContext, ToolOutcome
+from entrypoints.version import package_version
 
 log = logging.getLogger("todo_chatbot.mcp")
 T = TypeVar("T")
@@ -118,13 +118,12 @@ def build_server(tools: ToolsSource, caller: Caller, catalogue: tuple[Tool, ...]
     async def call_tool(
         ctx: ServerRequestContext[Any, Any], params: types.CallToolRequestParams
     ) -> types.CallToolResult:
-        if params.name not in schemas:
-            raise MCPError(types.INVALID_PARAMS, f"Unknown tool {params.name!r}; call tools/list to see the tools.")
-        context = caller(ctx)
+        context = caller(ctx)  # an unknown tool is a tool error (kind unknown_tool), not a protocol one
         return await run_tool(await source.get(), params.name, params.arguments or {}, context)
 
     server: Server[Any] = Server(
         SERVER_NAME,
+        version=package_version(),
         title=SERVER_TITLE,
         instructions=INSTRUCTIONS,
         get_tool_input_schema=schemas.get,
