@@ -178,7 +178,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     public_url = _url(env, "PUBLIC_URL") or f"http://{'127.0.0.1' if host in {'0.0.0.0', '::'} else host}:{port}"  # noqa: S104
     secret = env.get("BETTER_AUTH_SECRET") or None
     if secret is not None and len(secret) < MIN_SECRET_LENGTH:
-        raise ConfigError(f"BETTER_AUTH_SECRET must be at least {MIN_SECRET_LENGTH} characters")
+        raise ConfigError(
+            f"BETTER_AUTH_SECRET must be at least {MIN_SECRET_LENGTH} characters (use Better Auth's own secret)"
+        )
     default_hosts = {urlsplit(public_url).hostname or "localhost", "localhost", "127.0.0.1"}
     hosts = _csv(env.get("ALLOWED_HOSTS")) or tuple(sorted(default_hosts))
     debug = _bool(env, "DEBUG", False)
@@ -212,14 +214,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
 
 def _check_production(settings: Settings) -> None:
     if settings.debug:
-        raise ConfigError("APP_ENV=production refuses DEBUG=true")
+        raise ConfigError("APP_ENV=production refuses DEBUG=true (it can show internal errors); set DEBUG=false")
     if not settings.signing_key_file.exists():
         raise ConfigError(
-            f"APP_ENV=production needs an existing AUTH_SIGNING_KEY_FILE ({settings.signing_key_file}); "
-            "generate one with `todo-chatbot keygen PATH` and keep it secret"
+            f"APP_ENV=production needs an existing AUTH_SIGNING_KEY_FILE ({settings.signing_key_file}): "
+            "run `todo-chatbot keygen` once, keep the file secret and give every instance the same one"
         )
-    if not settings.public_url.startswith("https://") and urlsplit(settings.public_url).hostname not in {
-        "localhost",
-        "127.0.0.1",
-    }:
-        raise ConfigError("APP_ENV=production needs PUBLIC_URL on https://")
+    if not settings.public_url.startswith("https://"):
+        raise ConfigError(
+            "APP_ENV=production needs PUBLIC_URL on https:// (the address users reach, e.g. your proxy's; "
+            "tokens and cookies are bound to it)"
+        )

@@ -102,10 +102,14 @@ def test_production_refuses_debug_missing_key_and_plain_http(tmp_path: Path) -> 
     assert load_settings(good).production
     with pytest.raises(ConfigError, match="DEBUG"):
         load_settings({**good, "DEBUG": "true"})
-    with pytest.raises(ConfigError, match="AUTH_SIGNING_KEY_FILE"):
+    with pytest.raises(ConfigError, match="todo-chatbot keygen"):
         load_settings({**good, "AUTH_SIGNING_KEY_FILE": str(tmp_path / "missing.pem")})
-    with pytest.raises(ConfigError, match="https"):
-        load_settings({**good, "PUBLIC_URL": "http://todo.example.com"})
+    for plain in ["http://todo.example.com", "http://localhost:8000", "http://127.0.0.1:8000"]:
+        with pytest.raises(ConfigError, match="https"):
+            load_settings({**good, "PUBLIC_URL": plain})
+    with pytest.raises(ConfigError, match="BETTER_AUTH_SECRET"):
+        load_settings({**good, "BETTER_AUTH_SECRET": "x" * 31})
+    assert load_settings({**good, "BETTER_AUTH_SECRET": "x" * 32}).better_auth_secret == "x" * 32
 
 
 def test_connection_limits_and_log_level() -> None:

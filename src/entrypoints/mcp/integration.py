@@ -25,7 +25,7 @@ from mcp.server.lowlevel import Server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 
 from application.ports import TokenVerifier
-from application.tools import CATALOGUE, TaskTools, Tool
+from application.tools import CATALOGUE, TaskTools
 from entrypoints.config import Settings
 from entrypoints.http.openapi import documented
 from entrypoints.mcp.endpoint import McpEndpoint, VerifierSource, request_caller
@@ -87,7 +87,6 @@ def mcp_integration(
     tools: ToolsSource,
     verifier: VerifierSource,
     settings: Settings,
-    catalogue: tuple[Tool, ...] | None = None,
 ) -> McpIntegration:
     """Everything ``create_app`` registers to serve MCP at ``/mcp``.
 
@@ -95,8 +94,7 @@ def mcp_integration(
     use (``lambda: container.get(TaskTools)``), so the app can build this before its
     container starts.
     """
-    listed = catalogue or (tools.catalogue if isinstance(tools, TaskTools) else CATALOGUE)
-    server = build_server(tools, request_caller, listed)
+    server = build_server(tools, request_caller)
     manager = StreamableHTTPSessionManager(
         app=server, json_response=True, stateless=True, max_request_body_size=MAX_BODY_BYTES
     )
@@ -113,7 +111,7 @@ def mcp_integration(
 
     handlers: list[Any] = [
         _mount(endpoint),
-        _health_handler([tool.name for tool in listed]),
+        _health_handler([tool.name for tool in CATALOGUE]),
         _metadata_handler(protected_resource_metadata(settings)),
     ]
     return McpIntegration(handlers, lifespan, server, manager)

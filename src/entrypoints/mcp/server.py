@@ -102,12 +102,11 @@ def error_result(message: str) -> types.CallToolResult:
     return types.CallToolResult(content=[types.TextContent(text=message)], is_error=True)
 
 
-def build_server(tools: ToolsSource, caller: Caller, catalogue: tuple[Tool, ...] | None = None) -> Server[Any]:
-    """The low-level MCP server listing ``catalogue`` (default: the tools' own) and running
-    each call through ``TaskTools`` for the caller found by ``caller``."""
-    listed = catalogue if catalogue is not None else (tools.catalogue if isinstance(tools, TaskTools) else CATALOGUE)
-    definitions = [describe(tool) for tool in listed]
-    schemas = {tool.name: tool.input_schema for tool in listed}
+def build_server(tools: ToolsSource, caller: Caller) -> Server[Any]:
+    """The low-level MCP server listing the catalogue and running each call through
+    ``TaskTools`` for the caller found by ``caller``."""
+    definitions = [describe(tool) for tool in CATALOGUE]
+    schemas = {tool.name: tool.input_schema for tool in CATALOGUE}
     source = lazy_tools(tools)
 
     async def list_tools(
