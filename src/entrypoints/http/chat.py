@@ -33,7 +33,7 @@ _EVENT_NAMES: dict[type[Any], str] = {
     TextDelta: "delta",
     ChatAnswer: "done",
 }
-SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+SSE_HEADERS = {"X-Accel-Buffering": "no"}  # Cache-Control: no-store comes with every API answer
 
 
 def sse(event: str, data: Any) -> bytes:

@@ -20,12 +20,13 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from entrypoints.asgi_headers import header
 from entrypoints.http.cors import CorsPolicy
 from entrypoints.http.problems import send_problem
-from entrypoints.http.security_headers import HSTS, NO_STORE, TABLE, Header, PathPolicy, policy_for
+from entrypoints.http.security_headers import HSTS, TABLE, Header, PathPolicy, policy_for
 from entrypoints.origins import HostRules
 
 ANY_HOST_PATHS = frozenset({"/health", "/health/db", "/ready", "/mcp/health", "/metrics"})
 """Probes and scrapers call these by the pod's IP: they answer whatever the ``Host``."""
 
+MAX_REMEMBERED_HOSTS = 256
 ResponseObserver = Callable[[Scope, int, float], None]
 """Called once per answered request with its scope (after routing), status and seconds."""
 
@@ -62,6 +63,7 @@ class Edge:
         self._cors = cors
         self._table = table
         self._headers = {row: row.headers() for row in table}
+        self._host_verdicts: dict[str | None, bool] = {}
 
     async def __call__(self, scope: Any, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -71,13 +73,13 @@ class Edge:
         scope["request_id"] = rid
         started = time.perf_counter()
         policy = policy_for(scope["path"], self._table)
-        extra: list[Header] = [(b"x-request-id", rid.encode()), *self._headers[policy]]
+        extra: list[Header] = [(b"x-request-id", rid.encode()), *self._headers[policy]]  # CSP, no-store...
         if scope.get("scheme") == "https":
             extra.append(HSTS)
         status = 500
         cors = self._cors
         try:
-            if not (scope["path"] in ANY_HOST_PATHS or self._hosts.allows(header(scope, b"host"))):
+            if not (scope["path"] in ANY_HOST_PATHS or self._host_allowed(header(scope, b"host"))):
                 status = 400
                 await send_problem(send, 400, "invalid host header", extra)
             elif cors is not None and cors.is_preflight(scope):
@@ -86,13 +88,23 @@ class Edge:
             else:
                 if cors is not None:
                     extra += cors.response_headers(header(scope, b"origin"))
-                status = await self._serve(scope, receive, send, extra, policy.no_store)
+                status = await self._serve(scope, receive, send, extra)
         finally:
             elapsed = time.perf_counter() - started
             for observe in self._observers:
                 observe(scope, status, elapsed)
 
-    async def _serve(self, scope: Any, receive: Receive, send: Send, extra: list[Header], no_store: bool) -> int:
+    def _host_allowed(self, host: str | None) -> bool:
+        """The host policy's verdict, remembered for the few Host values a server sees (a
+        client cycling through many only refills a bounded table)."""
+        verdict = self._host_verdicts.get(host)
+        if verdict is None:
+            if len(self._host_verdicts) >= MAX_REMEMBERED_HOSTS:
+                self._host_verdicts.clear()
+            verdict = self._host_verdicts[host] = self._hosts.allows(host)
+        return verdict
+
+    async def _serve(self, scope: Any, receive: Receive, send: Send, extra: list[Header]) -> int:
         status = 500
         head = scope["method"] == "HEAD"
 
@@ -100,10 +112,7 @@ class Edge:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = [*message.get("headers", ()), *extra]
-                if no_store and not any(name.lower() == b"cache-control" for name, _ in headers):
-                    headers.append(NO_STORE)
-                message["headers"] = headers
+                message["headers"] = [*message.get("headers", ()), *extra]
             elif head and message["type"] == "http.response.body":
                 message = {**message, "body": b""}
             await send(message)

@@ -35,10 +35,12 @@ class PathPolicy:
     prefix: str
     csp: bytes
     no_store: bool = True
-    """``Cache-Control: no-store`` unless the handler set a ``Cache-Control`` itself."""
+    """``Cache-Control: no-store`` on every answer (API answers are per user and current);
+    rows of static files leave caching to their handler."""
 
     def headers(self) -> tuple[Header, ...]:
-        return (*COMMON, (b"content-security-policy", self.csp))
+        csp = (b"content-security-policy", self.csp)
+        return (*COMMON, csp, NO_STORE) if self.no_store else (*COMMON, csp)
 
 
 TABLE: tuple[PathPolicy, ...] = (
