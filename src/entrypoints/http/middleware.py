@@ -25,6 +25,13 @@ _API_HEADERS = [
 _API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
 _HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 _DOCS_PREFIXES = ("/docs",)
+# web page (issue 10) -- for main's per-path CSP table: the page at "/" and its files under
+# /assets/ may load same-origin scripts, styles, images and fetch the API; nothing else.
+_PAGE_CSP = (
+    b"content-security-policy",
+    b"default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
+)
+_PAGE_PREFIXES = ("/assets/",)
 # Request ids correlate log lines; they are not secrets. A generator seeded from os.urandom
 # once avoids a getrandom system call per request (measurable on the hot path).
 _ids = random.Random()  # noqa: S311
@@ -84,7 +91,10 @@ class RequestContextMiddleware:
         started = time.perf_counter()
         status = 500
         extra_headers = [(b"x-request-id", request_id.encode()), *_API_HEADERS]
-        if not scope["path"].startswith(_DOCS_PREFIXES):
+        path = scope["path"]
+        if path == "/" or path.startswith(_PAGE_PREFIXES):  # web page (issue 10)
+            extra_headers.append(_PAGE_CSP)
+        elif not path.startswith(_DOCS_PREFIXES):
             extra_headers.append(_API_CSP)
         if scope.get("scheme") == "https":
             extra_headers.append(_HSTS)
