@@ -12,6 +12,7 @@ from typing import Any
 
 from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 
 PAGE_PATHS = ("/", "/assets/")
 """Where the page lives; the middleware gives these paths the page's CSP."""
@@ -39,7 +40,7 @@ def load_assets() -> dict[str, Asset]:
 
 
 @get(["/", "/assets/{name:str}"], include_in_schema=False, cache=False, sync_to_thread=False)
-def web_page(request: Request[Any, Any, Any], name: str = "index.html") -> Response[bytes]:
+def web_page(request: Request[Any, Any, Any], name: FromPath[str] = "index.html") -> Response[bytes]:
     """The chat page and its files."""
     assets: dict[str, Asset] = request.app.state.web_assets
     asset = assets.get(name)
@@ -48,5 +49,4 @@ def web_page(request: Request[Any, Any, Any], name: str = "index.html") -> Respo
     headers = {"ETag": asset.etag, "Cache-Control": "no-cache"}
     if request.headers.get("if-none-match") == asset.etag:
         return Response(b"", status_code=304, headers=headers)
-    charset = "; charset=utf-8" if asset.media_type.startswith("text/") else ""
-    return Response(asset.body, media_type=asset.media_type + charset, headers=headers)
+    return Response(asset.body, media_type=asset.media_type, headers=headers)
