@@ -24,12 +24,13 @@ function bubble(role, text) {
   return body;
 }
 
-function toolLine(name, args) {
+function toolLine(name, args, before = null) {
   const item = document.createElement("li");
   item.className = "message tool";
   const summary = args && (args.title || args.task_id || args.status || "");
   item.textContent = `⚙ ${name.replace(/_/g, " ")}${summary ? `: ${summary}` : ""} …`;
-  $("messages").append(item);
+  if (before) before.before(item);
+  else $("messages").append(item);
   return item;
 }
 
@@ -57,9 +58,9 @@ async function send(text) {
   let changed = false;
   try {
     for await (const { event, data } of chat(text, current)) {
-      if (event === "tool_call") lines.set(data.call_id, toolLine(data.name, data.arguments));
+      if (event === "tool_call") lines.set(data.call_id, toolLine(data.name, data.arguments, reply.parentElement));
       else if (event === "tool_result") {
-        finishTool(lines.get(data.call_id) || toolLine(data.name, {}), data.result, data.is_error);
+        finishTool(lines.get(data.call_id) || toolLine(data.name, {}, reply.parentElement), data.result, data.is_error);
         if (!data.is_error && !READ_ONLY_TOOLS.has(data.name)) {
           changed = true;
           refreshTasks();
