@@ -7,8 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from adapters.limits import InProcessRateLimiter
-from adapters.limits import in_process
+from adapters.limits import InProcessRateLimiter, in_process
 from application.ports import Clock, RateLimiter
 from tests.fakes import FixedClock
 

@@ -41,7 +41,9 @@ def _show(page: Page, which: str) -> None:
     page.get_by_role("radio", name=which).check()
 
 
-def test_a_user_manages_tasks_by_chat_and_a_second_user_sees_none_of_it(browser: Browser, server: RunningServer) -> None:
+def test_a_user_manages_tasks_by_chat_and_a_second_user_sees_none_of_it(
+    browser: Browser, server: RunningServer
+) -> None:
     tomorrow = (datetime.now(ZoneInfo(ZONE)) + timedelta(days=1)).date().isoformat()
     with guarded_page(browser, server.url, timezone_id=ZONE, viewport={"width": 1280, "height": 800}) as (page, guard):
         page.goto(server.url)
@@ -57,7 +59,9 @@ def test_a_user_manages_tasks_by_chat_and_a_second_user_sees_none_of_it(browser:
         task = page.locator("#task-list .task", has_text="Call the dentist")
         expect(task.locator("time")).to_have_attribute("datetime", tomorrow)
         expect(task.locator("time")).to_have_text("due tomorrow")
-        expect(page.get_by_role("listitem").filter(has_text="remind me to call the dentist")).to_have_count(2)  # message, conversation
+        expect(page.get_by_role("listitem").filter(has_text="remind me to call the dentist")).to_have_count(
+            2
+        )  # message, conversation
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=ARTIFACTS / "signed-in-1280.png", full_page=True)
         page.set_viewport_size({"width": 375, "height": 812})

@@ -102,7 +102,9 @@ async def test_an_email_has_one_account(accounts: Accounts) -> None:
         (_up(name="n" * 101), "name"),
     ],
 )
-async def test_sign_up_rejects_bad_input_naming_the_field(accounts: Accounts, request_: SignUpRequest, field: str) -> None:
+async def test_sign_up_rejects_bad_input_naming_the_field(
+    accounts: Accounts, request_: SignUpRequest, field: str
+) -> None:
     with pytest.raises(ValidationError) as caught:
         await accounts.sign_up.execute(request_, None)
     assert caught.value.errors[0].field == field

@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from adapters.limits import InProcessRateLimiter
 from application.chat import SendChatMessage
 from application.chat_conversations import GetConversation
 from application.chat_history import HistoryBudget
-from adapters.limits import InProcessRateLimiter
-from application.limits import ChatRateLimiter
 from application.chat_schemas import ChatAnswer, ChatRequest
 from application.errors import AgentUnavailable, ConversationNotFound, RateLimited, ValidationError
+from application.limits import ChatRateLimiter
 from application.ports import AgentEvent, AgentTurn, TextDelta, ToolCallEvent, ToolResultEvent
 from application.tools import TaskTools
 from domain.conversations import Role

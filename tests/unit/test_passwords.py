@@ -8,8 +8,7 @@ import time
 
 import pytest
 
-from adapters.auth import Argon2PasswordHasher
-from adapters.auth import passwords
+from adapters.auth import Argon2PasswordHasher, passwords
 
 
 @pytest.fixture

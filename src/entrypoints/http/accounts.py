@@ -23,11 +23,10 @@ from application.account_schemas import (
 )
 from application.accounts import IssueSessionToken, SessionState, SignedIn, SignIn, SignOut, SignUp
 from application.errors import EmailTaken, InvalidCredentials, NotSignedIn, RateLimited, ValidationError
-from application.ports import RateDecision
 from domain.accounts import SESSION_LIFETIME
 from entrypoints.config import Settings
 from entrypoints.http.deps import read_body, resolve
-from entrypoints.http.problems import MalformedBody, problem
+from entrypoints.http.problems import MalformedBody, problem, rate_limit_headers
 
 COOKIE = "better-auth.session_token"
 SECURE_PREFIX = "__Secure-"
@@ -77,14 +76,6 @@ def _session_cookie(settings: Settings, value: str, max_age: int = _COOKIE_SECON
 
 def _client_ip(request: Request[Any, Any, Any]) -> str | None:
     return request.client.host if request.client else None
-
-
-def rate_limit_headers(quota: RateDecision | None) -> dict[str, str]:
-    """``RateLimit-Limit``, ``-Remaining``, ``-Reset`` of the tightest limit that applied."""
-    if quota is None:
-        return {}
-    return {"RateLimit-Limit": str(quota.limit), "RateLimit-Remaining": str(quota.remaining),
-            "RateLimit-Reset": str(quota.reset)}  # fmt: skip
 
 
 def _signed_in(request: Request[Any, Any, Any], answer: Any, signed: SignedIn) -> Response[Any]:
