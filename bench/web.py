@@ -1,0 +1,148 @@
+"""``python -m bench.web``: what the web work costs (see docs/web.md, "Speed").
+
+1. The page: first paint (Playwright driving Debian's Chromium, a fresh context per load,
+   so nothing is cached) over 20 loads of ``/`` -> median and p95; its weight (every byte
+   the load fetched, uncompressed) and any request outside the server's origin.
+2. A sign-in: wall time of ``POST /api/auth/sign-in/email`` on the real server (argon2id at
+   the shipped parameters), right and wrong password and unknown e-mail.
+3. list-50 in process on PostgreSQL, accounts on vs off (``ACCOUNTS``), interleaved
+   rounds: CPU time per request of the same ASGI app; the task routes never read the session.
+
+Results on stdout and in ``bench/results/web.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+
+from tests.e2e.browser import chromium, guarded_page
+from tests.e2e.server import RunningServer, run_server
+
+RESULTS = Path(__file__).parent / "results" / "web.md"
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+def page_load(server: RunningServer, loads: int) -> list[str]:
+    paints: list[float] = []
+    weight = 0
+    foreign: list[str] = []
+    with chromium() as browser:
+        for index in range(loads):
+            with guarded_page(browser, server.url) as (page, guard):
+                page.goto(server.url, wait_until="load")
+                page.wait_for_function("performance.getEntriesByName('first-contentful-paint').length > 0")
+                paints.append(page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime"))
+                if index == 0:
+                    weight = page.evaluate(
+                        "[performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')]"
+                        ".reduce((sum, e) => sum + e.decodedBodySize, 0)"
+                    )
+                foreign += guard.foreign
+    return [
+        f"| first contentful paint, {loads} cold loads | median {statistics.median(paints):.0f} ms, "
+        f"p95 {p95(paints):.0f} ms (target < 1000) |",
+        f"| page weight (HTML, scripts, style, icon; uncompressed) | {weight / 1024:.1f} KiB (target < 100 KB) |",
+        f"| requests outside the server's origin | {len(foreign)} |",
+    ]
+
+
+def sign_in_times(server: RunningServer, rounds: int) -> list[str]:
+    email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        client.post("/api/auth/sign-up/email", json={"name": "B", "email": email, "password": "correct horse"})
+        cases = {"right password": (email, "correct horse"), "wrong password": (email, "wrong horse!"),
+                 "unknown e-mail": ("nobody@example.com", "correct horse")}  # fmt: skip
+        times: dict[str, list[float]] = {name: [] for name in cases}
+        for _ in range(rounds):
+            for name, (address, password) in cases.items():
+                client.cookies.clear()
+                started = time.perf_counter()
+                client.post("/api/auth/sign-in/email", json={"email": address, "password": password})
+                times[name].append((time.perf_counter() - started) * 1000)
+    return [
+        f"| sign-in, {name} ({rounds} each) | median {statistics.median(v):.1f} ms, p95 {p95(v):.1f} ms |"
+        for name, v in times.items()
+    ]
+
+
+async def _list_cpu(url: str, rounds: int, requests: int) -> list[str]:
+    import httpx2
+
+    from entrypoints.config import load_settings
+    from entrypoints.http.app import create_app
+
+    base = load_settings({"DATABASE_URL": url, "AUTH_SIGNING_KEY_FILE": str(Path(tempfile.mkdtemp()) / "k.pem")})
+    per_kind: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(rounds):
+        for accounts in (True, False):
+            app = create_app(replace(base, accounts=accounts))
+            async with (
+                app.lifespan(),
+                httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url=base.public_url) as client,
+            ):
+                from application.ports import TokenIssuer
+                from entrypoints.http.deps import resolve
+
+                issuer = await resolve(app.state, TokenIssuer)  # type: ignore[type-abstract]
+                headers = {"Authorization": f"Bearer {issuer.issue('bench-user', 3600)}"}
+                if accounts and not per_kind[True]:
+                    for n in range(50):
+                        await client.post("/api/bench-user/tasks", json={"title": f"task {n}"}, headers=headers)
+                for _ in range(200):  # warm-up
+                    await client.get("/api/bench-user/tasks", headers=headers)
+                started = time.process_time()
+                for _ in range(requests):
+                    answer = await client.get("/api/bench-user/tasks", headers=headers)
+                per_kind[accounts].append((time.process_time() - started) / requests * 1e6)
+                assert len(answer.json()["items"]) == 50
+    on, off = per_kind[True], per_kind[False]
+    return [
+        f"| list-50 in process, accounts on (CPU per request, {rounds} rounds of {requests}) | "
+        + ", ".join(f"{v:.0f}" for v in on)
+        + " us |",
+        "| list-50 in process, accounts off | " + ", ".join(f"{v:.0f}" for v in off) + " us |",
+        f"| on / off (medians) | {statistics.median(on) / statistics.median(off):.3f} |",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--loads", type=int, default=20)
+    parser.add_argument("--sign-ins", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=2000)
+    args = parser.parse_args()
+
+    from tests.postgres import create_database, start_cluster
+
+    lines = ["| what | figure |", "|---|---|"]
+    workdir = Path(tempfile.mkdtemp(prefix="bench-web-"))
+    with run_server(workdir, f"sqlite+aiosqlite:///{workdir / 'todo.db'}") as server:
+        lines += page_load(server, args.loads)
+        lines += sign_in_times(server, args.sign_ins)
+    cluster = start_cluster()
+    try:
+        lines += asyncio.run(_list_cpu(create_database(cluster.url), args.rounds, args.requests))
+    finally:
+        cluster.stop()
+    report = "\n".join(lines)
+    print(report)
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(f"# bench.web ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})\n\n{report}\n")
+
+
+if __name__ == "__main__":
+    main()
