@@ -78,6 +78,32 @@ def sign_in_times(server: RunningServer, rounds: int) -> list[str]:
     ]
 
 
+def _status_kib(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def sign_in_memory(server: RunningServer, attempts: int = 40) -> list[str]:
+    """The server's resident memory idle and at its peak after sign-ins 8 at a time (argon2
+    runs at most two at once)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pid = server.process.pid
+    idle = _status_kib(pid, "VmRSS")
+
+    def attempt(n: int) -> None:
+        body = {"email": f"mem-{n}@example.com", "password": "wrong horse"}
+        httpx.post(f"{server.url}/api/auth/sign-in/email", json=body, timeout=30)
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(attempt, range(attempts)))
+    peak = _status_kib(pid, "VmHWM")
+    what = f"server RSS idle -> peak after {attempts} sign-ins, 8 concurrent"
+    return [f"| {what} | {idle / 1024:.0f} -> {peak / 1024:.0f} MiB |"]
+
+
 async def _list_cpu(url: str, rounds: int, requests: int) -> list[str]:
     import httpx2
 
@@ -133,6 +159,7 @@ def main() -> None:
     with run_server(workdir, f"sqlite+aiosqlite:///{workdir / 'todo.db'}") as server:
         lines += page_load(server, args.loads)
         lines += sign_in_times(server, args.sign_ins)
+        lines += sign_in_memory(server)
     cluster = start_cluster()
     try:
         lines += asyncio.run(_list_cpu(create_database(cluster.url), args.rounds, args.requests))

@@ -49,7 +49,7 @@ def test_a_user_manages_tasks_by_chat_and_a_second_user_sees_none_of_it(
         page.goto(server.url)
         expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
         assert axe_violations(page) == []
-        _sign_up(page, "Ada")
+        email = _sign_up(page, "Ada")
 
         box = page.get_by_label("Message to the assistant")
         box.fill("remind me to call the dentist tomorrow")
@@ -90,6 +90,8 @@ def test_a_user_manages_tasks_by_chat_and_a_second_user_sees_none_of_it(
         expect(page.locator("#conversation-list li")).to_have_count(0)
         assert guard.foreign == []
         assert any(url.endswith("/api/auth/token") or "/api/auth/get-session" in url for url in guard.seen)
+    logs = server.logs()
+    assert email not in logs and "Call the dentist" not in logs  # no e-mail or task text in logs
 
 
 def test_the_page_edits_deletes_with_undo_and_adds_tasks(browser: Browser, server: RunningServer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 import pytest
@@ -230,3 +231,21 @@ async def test_a_taken_email_answer_carries_the_quota(uow: InMemoryUnitOfWork, c
     with pytest.raises(EmailTaken) as caught:
         await accounts.sign_up.execute(_up(), "10.0.0.1")
     assert caught.value.quota is not None and caught.value.quota.remaining == 3
+
+
+class YieldingHasher(FastPasswordHasher):
+    """Hashing takes a turn of the event loop, as a real (threaded) hash does."""
+
+    async def hash(self, password: str) -> str:
+        await asyncio.sleep(0)
+        return await super().hash(password)
+
+
+async def test_a_concurrent_sign_up_with_the_same_email_is_taken(uow: InMemoryUnitOfWork, clock: FixedClock) -> None:
+    limits = AuthAttemptLimits(InProcessRateLimiter(clock), 0, 0)
+    sign_up = SignUp(uow, clock, YieldingHasher(), limits)
+
+    results = await asyncio.gather(sign_up.execute(_up(), None), sign_up.execute(_up(), None), return_exceptions=True)
+
+    assert sum(isinstance(r, EmailTaken) for r in results) == 1
+    assert len(uow.state.accounts) == 1
