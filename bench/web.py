@@ -5,8 +5,10 @@
    the load fetched, uncompressed) and any request outside the server's origin.
 2. A sign-in: wall time of ``POST /api/auth/sign-in/email`` on the real server (argon2id at
    the shipped parameters), right and wrong password and unknown e-mail.
-3. list-50 in process on PostgreSQL, accounts on vs off (``ACCOUNTS``), interleaved
-   rounds: CPU time per request of the same ASGI app; the task routes never read the session.
+3. list-50 in process on PostgreSQL, accounts on vs off (``ACCOUNTS``) and, with
+   ``--against OTHER/src``, another checkout (main before this work), interleaved rounds,
+   each in a fresh interpreter: CPU time per request through the ASGI app; the task routes
+   never read the session.
 
 Results on stdout and in ``bench/results/web.md``.
 """
@@ -14,12 +16,12 @@ Results on stdout and in ``bench/results/web.md``.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
-from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -28,6 +30,7 @@ from tests.e2e.browser import chromium, guarded_page
 from tests.e2e.server import RunningServer, run_server
 
 RESULTS = Path(__file__).parent / "results" / "web.md"
+REPO = Path(__file__).resolve().parents[1]
 
 
 def p95(values: list[float]) -> float:
@@ -104,43 +107,63 @@ def sign_in_memory(server: RunningServer, attempts: int = 40) -> list[str]:
     return [f"| {what} | {idle / 1024:.0f} -> {peak / 1024:.0f} MiB |"]
 
 
-async def _list_cpu(url: str, rounds: int, requests: int) -> list[str]:
+async def list_cpu(url: str, requests: int, accounts: bool) -> float:
+    """CPU time per list-50 request (us) of the app on ``sys.path``, through its ASGI
+    interface in this process (no sockets: the app's own cost)."""
     import httpx2
 
+    from application.ports import TokenIssuer
     from entrypoints.config import load_settings
     from entrypoints.http.app import create_app
+    from entrypoints.http.deps import resolve
 
-    base = load_settings({"DATABASE_URL": url, "AUTH_SIGNING_KEY_FILE": str(Path(tempfile.mkdtemp()) / "k.pem")})
-    per_kind: dict[bool, list[float]] = {True: [], False: []}
+    env = {"DATABASE_URL": url, "AUTH_SIGNING_KEY_FILE": str(Path(tempfile.mkdtemp()) / "k.pem"),
+           "CHAT_RATE_LIMIT": "0", "ACCOUNTS": str(accounts).lower()}  # fmt: skip
+    app = create_app(load_settings(env))
+    transport = httpx2.ASGITransport(app=app)
+    async with app.lifespan(), httpx2.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as client:
+        issuer = await resolve(app.state, TokenIssuer)  # type: ignore[type-abstract]
+        headers = {"Authorization": f"Bearer {issuer.issue('bench-user', 3600)}"}
+        if not (await client.get("/api/bench-user/tasks", headers=headers)).json()["items"]:
+            for n in range(50):
+                await client.post("/api/bench-user/tasks", json={"title": f"task {n}"}, headers=headers)
+        for _ in range(300):  # warm-up
+            await client.get("/api/bench-user/tasks", headers=headers)
+        started = time.process_time()
+        for _ in range(requests):
+            answer = await client.get("/api/bench-user/tasks", headers=headers)
+        assert len(answer.json()["items"]) == 50
+        return (time.process_time() - started) / requests * 1e6
+
+
+def _list_cpu_in_child(url: str, requests: int, accounts: bool, src: Path) -> float:
+    """``list_cpu`` in a fresh interpreter importing the project from ``src``."""
+    code = (
+        f"import sys, asyncio; sys.path.insert(0, {str(src)!r}); sys.path.insert(1, {str(REPO)!r}); "
+        f"from bench.web import list_cpu; print(asyncio.run(list_cpu({url!r}, {requests}, {accounts})))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tempfile.gettempdir()
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def list_comparison(url: str, rounds: int, requests: int, against: Path | None) -> list[str]:
+    """Interleaved rounds: accounts on, accounts off, and (``--against``) another checkout."""
+    sides: dict[str, tuple[bool, Path]] = {"accounts on": (True, REPO / "src"), "accounts off": (False, REPO / "src")}
+    if against is not None:
+        sides[f"{against} (accounts default)"] = (True, against)
+    found: dict[str, list[float]] = {name: [] for name in sides}
     for _ in range(rounds):
-        for accounts in (True, False):
-            app = create_app(replace(base, accounts=accounts))
-            async with (
-                app.lifespan(),
-                httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url=base.public_url) as client,
-            ):
-                from application.ports import TokenIssuer
-                from entrypoints.http.deps import resolve
-
-                issuer = await resolve(app.state, TokenIssuer)  # type: ignore[type-abstract]
-                headers = {"Authorization": f"Bearer {issuer.issue('bench-user', 3600)}"}
-                if accounts and not per_kind[True]:
-                    for n in range(50):
-                        await client.post("/api/bench-user/tasks", json={"title": f"task {n}"}, headers=headers)
-                for _ in range(200):  # warm-up
-                    await client.get("/api/bench-user/tasks", headers=headers)
-                started = time.process_time()
-                for _ in range(requests):
-                    answer = await client.get("/api/bench-user/tasks", headers=headers)
-                per_kind[accounts].append((time.process_time() - started) / requests * 1e6)
-                assert len(answer.json()["items"]) == 50
-    on, off = per_kind[True], per_kind[False]
+        for name, (accounts, src) in sides.items():
+            found[name].append(_list_cpu_in_child(url, requests, accounts, src))
+    reference = statistics.median(found["accounts on"])
     return [
-        f"| list-50 in process, accounts on (CPU per request, {rounds} rounds of {requests}) | "
-        + ", ".join(f"{v:.0f}" for v in on)
-        + " us |",
-        "| list-50 in process, accounts off | " + ", ".join(f"{v:.0f}" for v in off) + " us |",
-        f"| on / off (medians) | {statistics.median(on) / statistics.median(off):.3f} |",
+        f"| list-50 in process, {name}: CPU per request, {rounds} rounds of {requests} | "
+        + ", ".join(f"{v:.0f}" for v in values)
+        + f" us (median {statistics.median(values):.0f}; this checkout with accounts / it: "
+        + f"{reference / statistics.median(values):.3f}) |"
+        for name, values in found.items()
     ]
 
 
@@ -149,7 +172,8 @@ def main() -> None:
     parser.add_argument("--loads", type=int, default=20)
     parser.add_argument("--sign-ins", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--against", type=Path, help="another checkout's src/ to compare list-50 with (e.g. main's)")
     args = parser.parse_args()
 
     from tests.postgres import create_database, start_cluster
@@ -162,7 +186,7 @@ def main() -> None:
         lines += sign_in_memory(server)
     cluster = start_cluster()
     try:
-        lines += asyncio.run(_list_cpu(create_database(cluster.url), args.rounds, args.requests))
+        lines += list_comparison(create_database(cluster.url), args.rounds, args.requests, args.against)
     finally:
         cluster.stop()
     report = "\n".join(lines)
