@@ -42,7 +42,7 @@ def _show(page: Page, which: str) -> None:
 
 
 def test_a_user_manages_tasks_by_chat_and_a_second_user_sees_none_of_it(
-    browser: Browser, server: RunningServer
+    browser: Browser, server: RunningServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     tomorrow = (datetime.now(ZoneInfo(ZONE)) + timedelta(days=1)).date().isoformat()
     with guarded_page(browser, server.url, timezone_id=ZONE, viewport={"width": 1280, "height": 800}) as (page, guard):
@@ -66,7 +66,8 @@ def test_a_user_manages_tasks_by_chat_and_a_second_user_sees_none_of_it(
         page.screenshot(path=ARTIFACTS / "signed-in-1280.png", full_page=True)
         page.set_viewport_size({"width": 375, "height": 812})
         page.screenshot(path=ARTIFACTS / "signed-in-375.png", full_page=True)
-        print(f"screenshots: {ARTIFACTS}")
+        with capsys.disabled():
+            print(f"\n    screenshots of the signed-in page (375 and 1280 px): {ARTIFACTS}")
         assert axe_violations(page) == []
         page.set_viewport_size({"width": 1280, "height": 800})
 

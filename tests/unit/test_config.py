@@ -78,3 +78,24 @@ def test_production_refuses_debug_missing_key_and_plain_http(tmp_path: Path) -> 
         load_settings({**good, "AUTH_SIGNING_KEY_FILE": str(tmp_path / "missing.pem")})
     with pytest.raises(ConfigError, match="https"):
         load_settings({**good, "PUBLIC_URL": "http://todo.example.com"})
+
+
+def test_accounts_and_their_limits() -> None:
+    defaults = load_settings({})
+    assert (defaults.accounts, defaults.auth_rate_limit, defaults.auth_rate_limit_per_ip) == (True, 10, 30)
+    off = load_settings({"ACCOUNTS": "false", "AUTH_RATE_LIMIT": "0", "AUTH_RATE_LIMIT_PER_IP": "0"})
+    assert (off.accounts, off.auth_rate_limit, off.auth_rate_limit_per_ip) == (False, 0, 0)
+    with pytest.raises(ConfigError, match="AUTH_RATE_LIMIT_PER_IP"):
+        load_settings({"AUTH_RATE_LIMIT_PER_IP": "-1"})
+    with pytest.raises(ConfigError, match="ACCOUNTS"):
+        load_settings({"ACCOUNTS": "maybe"})
+
+
+def test_trusted_origins_and_secure_cookies() -> None:
+    plain = load_settings(
+        {"PUBLIC_URL": "http://127.0.0.1:8000", "FRONTEND_URL": "https://App.example/, http://x.test:3000"}
+    )
+    assert plain.trusted_origins == ("http://127.0.0.1:8000", "https://app.example", "http://x.test:3000")
+    assert not plain.secure_cookies
+    assert load_settings({"PUBLIC_URL": "https://todo.example/base"}).secure_cookies
+    assert load_settings({"PUBLIC_URL": "https://todo.example/base"}).trusted_origins == ("https://todo.example",)
