@@ -31,6 +31,7 @@ from application.schemas import TaskView
 from application.task_list import ListTasks, sort_key
 from application.tasks import AddTask, CompleteTask, DeleteTask, GetTask, ToggleTask, UpdateTask
 from application.tools import TaskOperations, TaskTools
+from domain.accounts import Account, Session
 from domain.conversations import Conversation, Message, ToolCallRecord
 from domain.tasks import Task
 
@@ -57,6 +58,8 @@ class _State:
     messages: dict[tuple[str, int], list[Message]] = field(default_factory=dict)
     message_seq: int = 0
     idempotency: dict[tuple[str, str], IdempotencyRecord] = field(default_factory=dict)
+    accounts: dict[str, Account] = field(default_factory=dict)
+    sessions: dict[str, Session] = field(default_factory=dict)
 
 
 def _matches(task: Task, query: TaskQuery) -> bool:
@@ -192,11 +195,64 @@ class InMemoryConversationRepository:
         return found[:limit]
 
 
+class InMemoryAccountRepository:
+    """Accounts by user id; e-mails unique, as the database's constraint keeps them."""
+
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    async def add(self, account: Account) -> None:
+        if account.user_id in self._state.accounts or await self.by_email(account.email) is not None:
+            raise Conflict("account exists")
+        self._state.accounts[account.user_id] = account
+
+    async def by_email(self, email: str) -> Account | None:
+        return next((a for a in self._state.accounts.values() if a.email == email), None)
+
+    async def by_id(self, user_id: str) -> Account | None:
+        return self._state.accounts.get(user_id)
+
+    async def set_password_hash(self, user_id: str, password_hash: str, at: datetime) -> None:
+        account = self._state.accounts[user_id]
+        self._state.accounts[user_id] = replace(account, password_hash=password_hash, updated_at=at)
+
+
+class InMemorySessionRepository:
+    """Sessions by token hash; a session goes with its account (as the foreign key says)."""
+
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    async def add(self, session: Session) -> None:
+        if session.user_id not in self._state.accounts or session.token_hash in self._state.sessions:
+            raise Conflict("no such account, or the token is taken")
+        self._state.sessions[session.token_hash] = session
+
+    async def by_token_hash(self, token_hash: str) -> Session | None:
+        return self._state.sessions.get(token_hash)
+
+    async def extend(self, session_id: str, expires_at: datetime, at: datetime) -> None:
+        for key, session in self._state.sessions.items():
+            if session.id == session_id:
+                self._state.sessions[key] = replace(session, expires_at=expires_at, updated_at=at)
+
+    async def delete(self, token_hash: str) -> bool:
+        return self._state.sessions.pop(token_hash, None) is not None
+
+    async def delete_expired(self, user_id: str, now: datetime) -> int:
+        gone = [k for k, s in self._state.sessions.items() if s.user_id == user_id and s.expires_at < now]
+        for key in gone:
+            del self._state.sessions[key]
+        return len(gone)
+
+
 class _InMemoryTransaction:
     def __init__(self, state: _State) -> None:
         self.tasks = InMemoryTaskRepository(state)
         self.conversations = InMemoryConversationRepository(state)
         self.idempotency = InMemoryIdempotencyRecords(state)
+        self.accounts = InMemoryAccountRepository(state)
+        self.sessions = InMemorySessionRepository(state)
         self.committed = False
 
     async def commit(self) -> None:
@@ -248,9 +304,11 @@ class StaticTokenVerifier:
 __all__ = [
     "Conflict",
     "FixedClock",
+    "InMemoryAccountRepository",
     "InMemoryConversationRepository",
     "InMemoryHealthProbe",
     "InMemoryIdempotencyRecords",
+    "InMemorySessionRepository",
     "InMemoryTaskRepository",
     "InMemoryUnitOfWork",
     "StaticTokenVerifier",
@@ -308,3 +366,31 @@ def task_operations(uow: UnitOfWork, clock: Clock) -> TaskOperations:
 def task_tools(uow: UnitOfWork, clock: Clock | None = None) -> TaskTools:
     """The tool catalogue over ``uow`` (and a fixed clock unless one is given)."""
     return TaskTools(task_operations(uow, clock or FixedClock()))
+
+
+class FastPasswordHasher:
+    """A ``PasswordHasher`` without the cost, for unit tests: ``version`` plays the part of
+    argon2's parameters (a hash of another version needs a rehash); every check is recorded
+    (``None``: the dummy check made for an unknown e-mail)."""
+
+    def __init__(self, version: str = "v1") -> None:
+        self.version = version
+        self.checked: list[str | None] = []
+
+    async def hash(self, password: str) -> str:
+        import hashlib
+
+        return f"fast-{self.version}${hashlib.sha256(password.encode()).hexdigest()}"
+
+    async def verify(self, password_hash: str | None, password: str) -> bool:
+        self.checked.append(password_hash)
+        if password_hash is None:
+            return False
+        digest = password_hash.partition("$")[2]
+        return digest == (await self.hash(password)).partition("$")[2]
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return not password_hash.startswith(f"fast-{self.version}$")
+
+
+__all__ += ["FastPasswordHasher"]

@@ -6,14 +6,15 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from application.chat_history import HistoryBudget, bound_history
-from application.chat_limit import ChatRateLimiter
 from application.chat_schemas import ChatAnswer, ChatRequest, ToolCallView
 from application.errors import AgentUnavailable
+from application.limits import ChatRateLimiter
 from application.ports import (
     AgentReply,
     AgentTurn,
     ChatAgent,
     Clock,
+    RateDecision,
     TextDelta,
     ToolCallEvent,
     ToolResultEvent,
@@ -69,10 +70,7 @@ class SendChatMessage:
     async def execute(self, owner_id: str, request: ChatRequest) -> ChatAnswer:
         """Run the turn and return the stored answer."""
         turn = await self.start(owner_id, request, stream=False)
-        async for event in turn.events():
-            if isinstance(event, ChatAnswer):
-                return event
-        raise AssertionError("a chat turn always ends with its answer")  # pragma: no cover
+        return await turn.answer()
 
     async def stream(self, owner_id: str, request: ChatRequest, *, stream: bool = True) -> AsyncIterator[ChatEvent]:
         """``start`` then ``events`` in one go."""
@@ -87,12 +85,11 @@ class SendChatMessage:
         message = request.message.strip()
         if not message:
             raise ValidationError.single("message", "must not be empty")
-        if self._limiter is not None:
-            self._limiter.check(owner_id)
+        quota = await self._limiter.check(owner_id) if self._limiter is not None else None
         number, history = await self._store_question(owner_id, request.conversation_id, message)
         tools = BoundTools(self._tools, ToolContext(owner_id, zone))
         turn = AgentTurn(bound_history(history, self._budget), message, self._clock.now(), zone, tools, stream)
-        return ChatTurn(self, owner_id, number, turn)
+        return ChatTurn(self, owner_id, number, turn, quota)
 
     async def _store_question(self, owner_id: str, number: int | None, text: str) -> tuple[int, list[Message]]:
         now = self._clock.now()
@@ -121,13 +118,29 @@ class SendChatMessage:
 class ChatTurn:
     """A started turn: the question is stored under ``conversation_id``; ``events()`` runs
     the agent, yielding tool calls, tool results and text as they happen, then the stored
-    answer. ``AgentUnavailable`` raised from it carries the conversation id."""
+    answer. ``AgentUnavailable`` raised from it carries the conversation id. ``quota`` is
+    the chat limit's count after this message (None when the limit is off)."""
 
-    def __init__(self, chat: SendChatMessage, owner_id: str, conversation_id: int, turn: AgentTurn) -> None:
+    def __init__(
+        self,
+        chat: SendChatMessage,
+        owner_id: str,
+        conversation_id: int,
+        turn: AgentTurn,
+        quota: RateDecision | None = None,
+    ) -> None:
         self._chat = chat
         self._owner_id = owner_id
         self.conversation_id = conversation_id
         self._turn = turn
+        self.quota = quota
+
+    async def answer(self) -> ChatAnswer:
+        """Run the turn to its end; the stored answer."""
+        async for event in self.events():
+            if isinstance(event, ChatAnswer):
+                return event
+        raise AssertionError("a chat turn always ends with its answer")  # pragma: no cover
 
     async def events(self) -> AsyncIterator[ChatEvent]:
         reply: AgentReply | None = None

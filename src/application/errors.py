@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from domain.errors import (
     Conflict,
     ConversationNotFound,
@@ -12,15 +14,21 @@ from domain.errors import (
     ValidationError,
 )
 
+if TYPE_CHECKING:
+    from application.ports import RateDecision
+
 __all__ = [
     "AgentUnavailable",
     "AuthUnavailable",
     "Conflict",
     "ConversationNotFound",
     "DomainError",
+    "EmailTaken",
     "FieldError",
+    "InvalidCredentials",
     "InvalidToken",
     "NotFound",
+    "NotSignedIn",
     "RateLimited",
     "StorageUnavailable",
     "TaskNotFound",
@@ -58,8 +66,29 @@ class InvalidToken(DomainError):
 
 
 class RateLimited(DomainError):
-    """Too many requests in the current window."""
+    """Too many requests in the current window; ``quota`` is the limit that refused."""
 
-    def __init__(self, retry_after: int) -> None:
+    def __init__(self, retry_after: int, quota: RateDecision | None = None) -> None:
         self.retry_after = retry_after
+        self.quota = quota
         super().__init__(f"rate limit exceeded; retry in {retry_after} s")
+
+
+class InvalidCredentials(DomainError):
+    """Sign-in failed: unknown e-mail or wrong password (one answer for both)."""
+
+    def __init__(self, quota: RateDecision | None = None) -> None:
+        self.quota = quota
+        super().__init__("invalid e-mail or password")
+
+
+class EmailTaken(ValidationError):
+    """Sign-up with an e-mail that already has an account."""
+
+    def __init__(self, quota: RateDecision | None = None) -> None:
+        self.quota = quota
+        super().__init__(FieldError("email", "an account with this e-mail already exists"))
+
+
+class NotSignedIn(DomainError):
+    """No valid session (missing, unknown, expired or revoked)."""

@@ -15,6 +15,7 @@ from domain.tasks import Priority, Task
 if TYPE_CHECKING:
     from application.schemas import TaskView
     from application.tools import Tool, ToolOutcome
+    from domain.accounts import Account, Session
 
 
 class Clock(Protocol):
@@ -164,6 +165,51 @@ class ConversationRepository(Protocol):
         ...
 
 
+class AccountRepository(Protocol):
+    """Storage of built-in accounts (e-mail, name, password hash). E-mails are unique."""
+
+    async def add(self, account: Account) -> None:
+        """Store a new account and create its user record. An e-mail or id already taken
+        raises ``Conflict`` (at latest on commit)."""
+        ...
+
+    async def by_email(self, email: str) -> Account | None:
+        """The account with this normalised e-mail, or None."""
+        ...
+
+    async def by_id(self, user_id: str) -> Account | None:
+        """The account of this user, or None."""
+        ...
+
+    async def set_password_hash(self, user_id: str, password_hash: str, at: datetime) -> None:
+        """Replace the stored hash (a rehash with current parameters)."""
+        ...
+
+
+class SessionRepository(Protocol):
+    """Storage of sign-in sessions. Only a hash of the session token is ever stored."""
+
+    async def add(self, session: Session) -> None:
+        """Store a new session."""
+        ...
+
+    async def by_token_hash(self, token_hash: str) -> Session | None:
+        """The session with this token hash, expired or not, or None."""
+        ...
+
+    async def extend(self, session_id: str, expires_at: datetime, at: datetime) -> None:
+        """Move a session's expiry (renewal on use)."""
+        ...
+
+    async def delete(self, token_hash: str) -> bool:
+        """Revoke a session; False when there was none."""
+        ...
+
+    async def delete_expired(self, user_id: str, now: datetime) -> int:
+        """Remove the user's sessions that expired before ``now``; how many went."""
+        ...
+
+
 class Transaction(Protocol):
     """One unit of work: repositories sharing a transaction."""
 
@@ -175,6 +221,12 @@ class Transaction(Protocol):
 
     @property
     def idempotency(self) -> IdempotencyRecords: ...
+
+    @property
+    def accounts(self) -> AccountRepository: ...
+
+    @property
+    def sessions(self) -> SessionRepository: ...
 
     async def commit(self) -> None:
         """Make the work durable. Leaving the block without it rolls everything back."""
@@ -225,6 +277,49 @@ class TokenIssuer(Protocol):
 
     def public_jwks(self) -> dict[str, object]:
         """The issuer's public keys as a JWKS document."""
+        ...
+
+
+class PasswordHasher(Protocol):
+    """Slow, salted password hashing (argon2id). Runs off the event loop, a bounded number at once."""
+
+    async def hash(self, password: str) -> str:
+        """A self-describing hash of ``password`` (algorithm, parameters, salt)."""
+        ...
+
+    async def verify(self, password_hash: str | None, password: str) -> bool:
+        """Whether ``password`` matches. With ``None`` (no such account) a dummy hash is
+        checked instead and the answer is False, so both cases take the same time."""
+        ...
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        """True when the hash was made with other parameters than the current ones."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class RateDecision:
+    """One counted (or refused) hit of a sliding-window limit, with what ``RateLimit-*``
+    headers need: the limit, the hits left in the window, and the seconds until the oldest
+    hit leaves it (``reset``). A refused hit is not counted; ``retry_after`` says when to come back."""
+
+    allowed: bool
+    limit: int
+    remaining: int
+    reset: int
+    retry_after: int = 0
+
+
+class RateLimiter(Protocol):
+    """Counts hits per key in a sliding window (no burst at a window boundary).
+
+    One call does the whole check-and-count, so a shared store can do it atomically (e.g.
+    one Redis script over a sorted set: drop hits older than the window, count, add if under
+    the limit, read the oldest)."""
+
+    async def hit(self, key: str, limit: int, window_seconds: int) -> RateDecision:
+        """Count one hit for ``key`` unless ``limit`` hits already fall in the last
+        ``window_seconds``; then refuse it (not counted)."""
         ...
 
 
@@ -304,6 +399,7 @@ class ChatAgent(Protocol):
 
 __all__ = [
     "ID_MAX",
+    "AccountRepository",
     "AgentEvent",
     "AgentReply",
     "AgentTurn",
@@ -313,7 +409,11 @@ __all__ = [
     "HealthProbe",
     "IdempotencyRecord",
     "IdempotencyRecords",
+    "PasswordHasher",
     "Principal",
+    "RateDecision",
+    "RateLimiter",
+    "SessionRepository",
     "SortKey",
     "TaskQuery",
     "TaskRepository",

@@ -28,7 +28,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if not settings.production:
         print(
             f"Todo Chatbot on {settings.public_url} (docs: {settings.public_url}/docs). "
-            "Get a token with: todo-chatbot token USER_ID",
+            + ("Open it in a browser and sign up, or get" if settings.accounts else "Get")
+            + " a token with: todo-chatbot token USER_ID",
             file=sys.stderr,
         )
     uvicorn.run(

@@ -47,6 +47,9 @@ class Settings:
     signing_key_file: Path = Path("./var/signing-key.pem")
     model: ModelSettings | None = None
     chat_rate_limit: int = 20
+    accounts: bool = True
+    auth_rate_limit: int = 10
+    auth_rate_limit_per_ip: int = 30
     frontend_origins: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1")
     auto_migrate: bool = True
@@ -62,9 +65,25 @@ class Settings:
         return self.database_url.startswith(_POSTGRES_SCHEMES)
 
     @property
+    def secure_cookies(self) -> bool:
+        """Session cookies get ``Secure`` and the ``__Secure-`` prefix on https."""
+        return self.public_url.startswith("https://")
+
+    @property
+    def trusted_origins(self) -> tuple[str, ...]:
+        """Origins whose cookie-bearing POSTs to ``/api/auth/*`` are accepted."""
+        return (_origin(self.public_url), *(_origin(url) for url in self.frontend_origins))
+
+    @property
     def auth_server_url(self) -> str:
         """The OAuth authorization server named in MCP resource metadata."""
         return self.better_auth_url or self.public_url
+
+
+def _origin(url: str) -> str:
+    """``scheme://host[:port]`` of a URL, as browsers send it in ``Origin``."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -197,6 +216,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         signing_key_file=signing_key_file,
         model=_model(env),
         chat_rate_limit=_int(env, "CHAT_RATE_LIMIT", 20, 0, 100_000),
+        accounts=_bool(env, "ACCOUNTS", True),
+        auth_rate_limit=_int(env, "AUTH_RATE_LIMIT", 10, 0, 100_000),
+        auth_rate_limit_per_ip=_int(env, "AUTH_RATE_LIMIT_PER_IP", 30, 0, 100_000),
         frontend_origins=_csv(env.get("FRONTEND_URL")),
         allowed_hosts=hosts,
         auto_migrate=_bool(env, "AUTO_MIGRATE", True),

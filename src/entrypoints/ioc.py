@@ -6,7 +6,7 @@ request state (each opens its own transaction), so requests need no container of
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,18 +14,35 @@ from dishka import AsyncContainer, Provider, Scope, from_context, make_async_con
 
 from adapters.agents.offline import OfflineChatAgent
 from adapters.agents.openai_agent import create_openai_agent
-from adapters.auth import Ed25519TokenIssuer, JwtTokenVerifier, load_or_create_signing_key, write_new_signing_key
+from adapters.auth import (
+    Argon2PasswordHasher,
+    Ed25519TokenIssuer,
+    JwtTokenVerifier,
+    load_or_create_signing_key,
+    write_new_signing_key,
+)
 from adapters.clock import SystemClock
+from adapters.limits import InProcessRateLimiter
 from adapters.persistence import migrate
 from adapters.persistence.asyncpg_uow import AsyncpgHealthProbe, AsyncpgUnitOfWork, create_asyncpg_pool
 from adapters.persistence.engine import create_engine
 from adapters.persistence.health import SqlHealthProbe
 from adapters.persistence.sql_uow import SqlUnitOfWork
 from adapters.persistence.urls import UnsupportedDatabaseUrl, database_target
+from application.accounts import CurrentSession, IssueSessionToken, SignIn, SignOut, SignUp
 from application.chat import SendChatMessage
 from application.chat_conversations import DeleteConversation, GetConversation, ListConversations
-from application.chat_limit import ChatRateLimiter
-from application.ports import ChatAgent, Clock, HealthProbe, TokenIssuer, TokenVerifier, UnitOfWork
+from application.limits import AuthAttemptLimits, ChatRateLimiter
+from application.ports import (
+    ChatAgent,
+    Clock,
+    HealthProbe,
+    PasswordHasher,
+    RateLimiter,
+    TokenIssuer,
+    TokenVerifier,
+    UnitOfWork,
+)
 from application.task_list import ListTasks
 from application.tasks import (
     AddTask,
@@ -152,14 +169,42 @@ class ChatProvider(Provider):
 
     @provide
     def send_chat_message(
-        self, settings: Settings, uow: UnitOfWork, clock: Clock, agent: ChatAgent, tools: TaskTools
+        self,
+        settings: Settings,
+        uow: UnitOfWork,
+        clock: Clock,
+        agent: ChatAgent,
+        tools: TaskTools,
+        limiter: RateLimiter,
     ) -> SendChatMessage:
-        limiter = ChatRateLimiter(settings.chat_rate_limit, clock) if settings.chat_rate_limit > 0 else None
-        return SendChatMessage(uow, clock, agent, tools, limiter)
+        chat_limit = ChatRateLimiter(limiter, settings.chat_rate_limit) if settings.chat_rate_limit > 0 else None
+        return SendChatMessage(uow, clock, agent, tools, chat_limit)
+
+
+class AccountProvider(Provider):
+    """Built-in accounts: argon2id passwords, sessions in the database, attempt limits
+    counted by the rate limiter (in-process)."""
+
+    scope = Scope.APP
+    use_cases = provide_all(SignUp, SignIn, SignOut, CurrentSession, IssueSessionToken)
+
+    @provide
+    def rate_limiter(self, clock: Clock) -> RateLimiter:
+        return InProcessRateLimiter(clock)
+
+    @provide
+    def attempt_limits(self, settings: Settings, limiter: RateLimiter) -> AuthAttemptLimits:
+        return AuthAttemptLimits(limiter, settings.auth_rate_limit, settings.auth_rate_limit_per_ip)
+
+    @provide
+    def password_hasher(self) -> Iterator[PasswordHasher]:
+        hasher = Argon2PasswordHasher()
+        yield hasher
+        hasher.close()
 
 
 def default_providers() -> list[Provider]:
-    return [CoreProvider(), PersistenceProvider(), AuthProvider(), ChatProvider()]
+    return [CoreProvider(), PersistenceProvider(), AuthProvider(), ChatProvider(), AccountProvider()]
 
 
 def make_container(settings: Settings, *overrides: Provider) -> AsyncContainer:

@@ -94,6 +94,9 @@ def run_server(workdir: Path, database_url: str, **env: str) -> Iterator[Running
         "PUBLIC_URL": url,
         "AUTH_SIGNING_KEY_FILE": str(key_file),
         "CHAT_RATE_LIMIT": "0",
+        "AUTH_RATE_LIMIT": "0",
+        "AUTH_RATE_LIMIT_PER_IP": "0",
+        "RATE_LIMIT_PER_IP": "0",
         **env,
     }
     with log_file.open("wb") as log:

@@ -1,4 +1,5 @@
-"""The wheel ships the migrations, so `todo-chatbot migrate` works from an installed package."""
+"""The wheel ships the migrations (so `todo-chatbot migrate` works from an installed package)
+and the web page's files."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ def test_wheel_contains_the_packages_and_the_migrations(tmp_path: Path) -> None:
     assert any(n.startswith("adapters/persistence/migrations/versions/") and n.endswith(".py") for n in names)
     for package in ["domain", "application", "adapters", "entrypoints"]:
         assert f"{package}/__init__.py" in names
+    for page_file in ["index.html", "app.js", "api.js", "chat.js", "tasks.js", "app.css", "icon.svg"]:
+        assert f"entrypoints/web/{page_file}" in names
     assert not any(n.startswith(("tests/", "src/")) for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "todo-chatbot = entrypoints.cli:run" in zipfile.ZipFile(wheel).read(entry_points).decode()

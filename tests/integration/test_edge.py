@@ -68,9 +68,10 @@ async def test_the_docs_have_their_own_policy(client: Client) -> None:
     assert "https://" not in docs.text
     for asset in ["/docs/swagger-ui-bundle.js", "/docs/swagger-ui.css", "/docs/docs.js"]:
         assert (await client.get(asset)).status_code == 200, asset
-    home = await client.get("/", follow_redirects=False)
-    assert home.status_code == 307
-    assert home.headers["location"] == "/docs/"
+    page = await client.get("/")
+    assert page.status_code == 200
+    _assert_edge_headers(page.headers, "default-src 'self'; frame-ancestors 'none'")
+    assert "no-store" not in page.headers.get("cache-control", "")
 
 
 @pytest.mark.parametrize("host", ["testserver.local", "a.todo.example", "deep.a.todo.example:8443", "TESTSERVER.LOCAL"])
@@ -150,7 +151,7 @@ async def test_the_openapi_document_tells_the_truth(client: Client) -> None:
     assert len(ids) == len(set(ids))
     schemas = document["components"]["schemas"]
     for path, method, op in operations:
-        if method in {"post", "patch", "put"} and not path.endswith(("/restore", "/complete")):
+        if method in {"post", "patch", "put"} and not path.endswith(("/restore", "/complete", "/sign-out")):
             body = op["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
             assert body in schemas, (path, method)
         for status, answer in op["responses"].items():
@@ -160,6 +161,8 @@ async def test_the_openapi_document_tells_the_truth(client: Client) -> None:
         if path.startswith("/api/{user_id}"):
             assert "security" not in op, path
             assert {"401", "403", "422"} <= set(op["responses"]), path
+        elif path in {"/api/auth/sign-out", "/api/auth/get-session", "/api/auth/token"}:
+            assert op["security"] == [{"session": []}], path
         else:
             assert op["security"] == [], path
     assert document["security"] == [{"bearer": []}]

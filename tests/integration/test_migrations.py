@@ -24,7 +24,8 @@ from application.errors import StorageUnavailable
 from tests.postgres import create_empty_database
 
 REPO = Path(__file__).resolve().parents[2]
-TABLES = {"users", "tasks", "task_tags", "idempotency_keys", "conversations", "messages"}
+TABLES = {"users", "tasks", "task_tags", "idempotency_keys", "conversations", "messages", "accounts", "sessions"}
+ACCOUNT_TABLES = {"accounts", "sessions"}  # added by 0002
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -107,3 +108,45 @@ def test_an_unreachable_database_is_storage_unavailable() -> None:
         migrate.upgrade(url)
     with pytest.raises(StorageUnavailable):
         migrate.current(url)
+
+
+def _rows(statement: str) -> Any:
+    def run(connection: Connection) -> Any:
+        return connection.exec_driver_sql(statement).fetchall()
+
+    return run
+
+
+def _write(statements: list[str]) -> Any:
+    def run(connection: Connection) -> None:
+        for statement in statements:
+            connection.exec_driver_sql(statement)
+        connection.commit()
+
+    return run
+
+
+_USER = (
+    "INSERT INTO users (id, last_task_number, last_conversation_number, created_at) "
+    "VALUES ('{id}', 0, 0, '2026-11-24 10:00:00+00:00')"
+)
+_ACCOUNT = (
+    "INSERT INTO accounts (user_id, email, name, password_hash, email_verified, created_at, updated_at) "
+    "VALUES ('{id}', 'ada@example.com', 'Ada', 'h', false, '2026-11-24 10:00:00+00:00', '2026-11-24 10:00:00+00:00')"
+)
+
+
+def test_accounts_step_down_and_up_keeps_the_older_rows(empty_url: str) -> None:
+    migrate.upgrade(empty_url)
+    assert migrate.head() == "0002"
+    _inspect(empty_url, _write([_USER.format(id="u1"), _ACCOUNT.format(id="u1")]))
+    with pytest.raises(Exception, match=r"(?i)unique"):  # one account per e-mail
+        _inspect(empty_url, _write([_USER.format(id="u2"), _ACCOUNT.format(id="u2")]))
+
+    migrate.downgrade(empty_url, "0001")
+
+    assert _inspect(empty_url, _tables) == TABLES - ACCOUNT_TABLES
+    assert _inspect(empty_url, _rows("SELECT id FROM users")) == [("u1",)]
+    migrate.upgrade(empty_url)
+    assert _inspect(empty_url, _tables) == TABLES
+    assert _inspect(empty_url, _rows("SELECT count(*) FROM accounts")) == [(0,)]

@@ -159,10 +159,15 @@ async def test_bad_pages_name_the_query_field(client: Client, query: str, field:
 async def test_the_rate_limit_answers_429_with_retry_after(tmp_path: Path, store: InMemoryUnitOfWork) -> None:
     async with await _client(tmp_path, store, chat_rate_limit=2) as client:
         headers = await auth(client, "alice")
-        for _ in range(2):
-            assert (await client.post("/api/alice/chat", json={"message": "hi"}, headers=headers)).status_code == 200
+        first = await client.post("/api/alice/chat", json={"message": "hi"}, headers=headers)
+        assert (first.headers["RateLimit-Limit"], first.headers["RateLimit-Remaining"]) == ("2", "1")
+        streamed = await client.post(
+            "/api/alice/chat", json={"message": "hi"}, headers={**headers, "Accept": "text/event-stream"}
+        )
+        assert streamed.headers["RateLimit-Remaining"] == "0"
         limited = await client.post("/api/alice/chat", json={"message": "hi"}, headers=headers)
         assert limited.status_code == 429 and int(limited.headers["Retry-After"]) == 60
+        assert limited.headers["RateLimit-Remaining"] == "0"
         other = await client.post("/api/bob/chat", json={"message": "hi"}, headers=await auth(client, "bob"))
         assert other.status_code == 200
 

@@ -7,12 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from adapters.limits import InProcessRateLimiter
 from application.chat import SendChatMessage
 from application.chat_conversations import GetConversation
 from application.chat_history import HistoryBudget
-from application.chat_limit import ChatRateLimiter
 from application.chat_schemas import ChatAnswer, ChatRequest
 from application.errors import AgentUnavailable, ConversationNotFound, RateLimited, ValidationError
+from application.limits import ChatRateLimiter
 from application.ports import AgentEvent, AgentTurn, TextDelta, ToolCallEvent, ToolResultEvent
 from application.tools import TaskTools
 from domain.conversations import Role
@@ -146,7 +147,7 @@ async def test_the_rate_limit_counts_messages_per_user_per_rolling_minute(
     uow: InMemoryUnitOfWork, clock: FixedClock, tools: TaskTools
 ) -> None:
     agent = ScriptedChatAgent(*[ScriptedTurn("ok") for _ in range(4)])
-    chat = _chat(uow, clock, tools, agent, limiter=ChatRateLimiter(2, clock))
+    chat = _chat(uow, clock, tools, agent, limiter=ChatRateLimiter(InProcessRateLimiter(clock), 2))
     await chat.execute("alice", ChatRequest(message="1"))
     clock.advance(seconds=20)
     await chat.execute("alice", ChatRequest(message="2"))
@@ -159,19 +160,23 @@ async def test_the_rate_limit_counts_messages_per_user_per_rolling_minute(
     await chat.execute("alice", ChatRequest(message="4"))
 
 
-def test_a_zero_rate_limit_is_off(clock: FixedClock) -> None:
-    limiter = ChatRateLimiter(0, clock)
+async def test_a_zero_rate_limit_is_off(clock: FixedClock) -> None:
+    limiter = ChatRateLimiter(InProcessRateLimiter(clock), 0)
     for _ in range(1000):
-        limiter.check("alice")
+        assert await limiter.check("alice") is None
 
 
-def test_the_rate_limiter_forgets_idle_users(clock: FixedClock) -> None:
-    limiter = ChatRateLimiter(1, clock)
-    for number in range(10_000):
-        limiter.check(f"user-{number}")
-    clock.advance(minutes=2)
-    limiter.check("newcomer")
-    assert len(limiter._hits) == 1
+async def test_a_chat_turn_carries_the_limit_left(uow: InMemoryUnitOfWork, clock: FixedClock, tools: TaskTools) -> None:
+    chat = _chat(
+        uow,
+        clock,
+        tools,
+        ScriptedChatAgent(ScriptedTurn("ok")),
+        limiter=ChatRateLimiter(InProcessRateLimiter(clock), 5),
+    )
+    turn = await chat.start("alice", ChatRequest(message="1"), stream=False)
+    assert turn.quota is not None
+    assert (turn.quota.limit, turn.quota.remaining, turn.quota.reset) == (5, 4, 60)
 
 
 async def test_history_is_bounded_whatever_the_conversation_length(

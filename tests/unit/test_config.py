@@ -120,3 +120,24 @@ def test_connection_limits_and_log_level() -> None:
     for env in [{"HTTP_HEADER_TIMEOUT": "0"}, {"MAX_CONNECTIONS": "many"}, {"LOG_LEVEL": "LOUD"}]:
         with pytest.raises(ConfigError, match=next(iter(env))):
             load_settings(env)
+
+
+def test_accounts_and_their_limits() -> None:
+    defaults = load_settings({})
+    assert (defaults.accounts, defaults.auth_rate_limit, defaults.auth_rate_limit_per_ip) == (True, 10, 30)
+    off = load_settings({"ACCOUNTS": "false", "AUTH_RATE_LIMIT": "0", "AUTH_RATE_LIMIT_PER_IP": "0"})
+    assert (off.accounts, off.auth_rate_limit, off.auth_rate_limit_per_ip) == (False, 0, 0)
+    with pytest.raises(ConfigError, match="AUTH_RATE_LIMIT_PER_IP"):
+        load_settings({"AUTH_RATE_LIMIT_PER_IP": "-1"})
+    with pytest.raises(ConfigError, match="ACCOUNTS"):
+        load_settings({"ACCOUNTS": "maybe"})
+
+
+def test_trusted_origins_and_secure_cookies() -> None:
+    plain = load_settings(
+        {"PUBLIC_URL": "http://127.0.0.1:8000", "FRONTEND_URL": "https://App.example/, http://x.test:3000"}
+    )
+    assert plain.trusted_origins == ("http://127.0.0.1:8000", "https://app.example", "http://x.test:3000")
+    assert not plain.secure_cookies
+    assert load_settings({"PUBLIC_URL": "https://todo.example/base"}).secure_cookies
+    assert load_settings({"PUBLIC_URL": "https://todo.example/base"}).trusted_origins == ("https://todo.example",)

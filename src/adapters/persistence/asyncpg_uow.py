@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 
+from adapters.persistence.asyncpg_accounts import AsyncpgAccountRepository, AsyncpgSessionRepository
 from adapters.persistence.asyncpg_repositories import (
     AsyncpgConversationRepository,
     AsyncpgIdempotencyRecords,
@@ -54,6 +55,15 @@ class AsyncpgTransaction:
         self.tasks = AsyncpgTaskRepository(session)
         self.conversations = AsyncpgConversationRepository(session)
         self.idempotency = AsyncpgIdempotencyRecords(session)
+
+    # Account stores are made on first use: the task hot path never pays for them.
+    @property
+    def accounts(self) -> AsyncpgAccountRepository:
+        return AsyncpgAccountRepository(self._session)
+
+    @property
+    def sessions(self) -> AsyncpgSessionRepository:
+        return AsyncpgSessionRepository(self._session)
 
     async def commit(self) -> None:
         if not self._session.in_transaction:

@@ -165,6 +165,37 @@ class MessageRecord(Base):
     )
 
 
+class AccountRecord(Base):
+    """A built-in account: the user's e-mail (normalised, unique), name and password hash."""
+
+    __tablename__ = "accounts"
+
+    user_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    email: Mapped[str] = mapped_column(Text, unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    password_hash: Mapped[str] = mapped_column(Text)
+    email_verified: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+
+    __table_args__ = (ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),)
+
+
+class SessionRecord(Base):
+    """A sign-in session; only the SHA-256 of its token is stored."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(Text, unique=True)
+    user_id: Mapped[str] = mapped_column(Text, index=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+
+    __table_args__ = (ForeignKeyConstraint(["user_id"], ["accounts.user_id"], ondelete="CASCADE"),)
+
+
 metadata = Base.metadata
 users = cast(Table, UserRecord.__table__)
 tasks = cast(Table, TaskRecord.__table__)
@@ -172,3 +203,5 @@ task_tags = cast(Table, TaskTagRecord.__table__)
 idempotency_keys = cast(Table, IdempotencyKeyRecord.__table__)
 conversations = cast(Table, ConversationRecord.__table__)
 messages = cast(Table, MessageRecord.__table__)
+accounts = cast(Table, AccountRecord.__table__)
+sessions = cast(Table, SessionRecord.__table__)

@@ -9,6 +9,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.persistence.engine import is_postgres, translated_errors
+from adapters.persistence.sql_accounts import SqlAccountRepository, SqlSessionRepository
 from adapters.persistence.sql_conversations import SqlConversationRepository, SqlIdempotencyRecords
 from adapters.persistence.sql_tasks import SqlTaskRepository
 
@@ -18,9 +19,18 @@ class SqlTransaction:
 
     def __init__(self, connection: AsyncConnection, *, postgres: bool) -> None:
         self._conn = connection
+        self._postgres = postgres
         self.tasks = SqlTaskRepository(connection, postgres=postgres)
         self.conversations = SqlConversationRepository(connection, postgres=postgres)
         self.idempotency = SqlIdempotencyRecords(connection, postgres=postgres)
+
+    @property
+    def accounts(self) -> SqlAccountRepository:
+        return SqlAccountRepository(self._conn, postgres=self._postgres)
+
+    @property
+    def sessions(self) -> SqlSessionRepository:
+        return SqlSessionRepository(self._conn, postgres=self._postgres)
 
     async def commit(self) -> None:
         with translated_errors():

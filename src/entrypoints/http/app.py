@@ -13,11 +13,11 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from dishka import AsyncContainer, Provider
-from litestar import Litestar, Response, get
+from litestar import Litestar
 from litestar.datastructures import State
-from litestar.status_codes import HTTP_307_TEMPORARY_REDIRECT
 
 from entrypoints.config import Settings
+from entrypoints.http.accounts import AccountController
 from entrypoints.http.chat import ChatController
 from entrypoints.http.cors import CorsPolicy
 from entrypoints.http.deps import resolve_services
@@ -26,6 +26,7 @@ from entrypoints.http.health import HealthController
 from entrypoints.http.openapi import docs_router, openapi_config
 from entrypoints.http.problems import exception_handlers
 from entrypoints.http.tasks import TaskController
+from entrypoints.http.web import load_assets, web_page
 from entrypoints.ioc import make_container
 from entrypoints.logs import log_request
 from entrypoints.mcp import mcp_from_container
@@ -33,12 +34,6 @@ from entrypoints.origins import frontend_origins, host_rules
 from entrypoints.version import package_version
 
 MAX_BODY_BYTES = 1024 * 1024
-
-
-@get("/", include_in_schema=False, cache=False)
-async def home() -> Response[None]:
-    """The API docs, until the web page lives here."""
-    return Response(None, status_code=HTTP_307_TEMPORARY_REDIRECT, headers={"Location": "/docs/"})
 
 
 def _container_lifespan(container: AsyncContainer) -> Any:
@@ -72,9 +67,18 @@ def create_app(settings: Settings, *providers: Provider) -> Litestar:
     mcp = mcp_from_container(container, settings)
     # Litestar does not run a mounted app's lifespan: the MCP session manager runs in ours.
     lifespans = [_container_lifespan(container), mcp.lifespan]
+    accounts = [AccountController] if settings.accounts else []  # ACCOUNTS=false: these paths are 404
     app = Litestar(
-        route_handlers=[home, HealthController, TaskController, ChatController, docs_router(), *mcp.route_handlers],
-        state=State({"container": container, "services": {}, "settings": settings}),
+        route_handlers=[
+            HealthController,
+            TaskController,
+            ChatController,
+            *accounts,
+            web_page,
+            docs_router(),
+            *mcp.route_handlers,
+        ],
+        state=State({"container": container, "services": {}, "settings": settings, "web_assets": load_assets()}),
         lifespan=lifespans,
         on_startup=[resolve_services, _freeze_heap],
         exception_handlers=exception_handlers(settings.debug),

@@ -21,7 +21,7 @@ from application.ports import TextDelta, ToolCallEvent, ToolResultEvent
 from application.validation import convert
 from entrypoints.http.deps import Caller, read_body, uses
 from entrypoints.http.openapi import AUTHENTICATED, documented
-from entrypoints.http.problems import problem_body
+from entrypoints.http.problems import problem_body, rate_limit_headers
 
 log = logging.getLogger("todo_chatbot.http")
 
@@ -85,9 +85,11 @@ class ChatController(Controller):
         command = await read_body(request, ChatRequest)
         use_case = caller.use(SendChatMessage)
         if not _wants_events(request):
-            return Response(await use_case.execute(caller.owner_id, command))
+            turn = await use_case.start(caller.owner_id, command, stream=False)
+            return Response(await turn.answer(), headers=rate_limit_headers(turn.quota))
         turn = await use_case.start(caller.owner_id, command, stream=True)
-        return Stream(_event_stream(turn), media_type="text/event-stream", headers=SSE_HEADERS)
+        headers = {**SSE_HEADERS, **rate_limit_headers(turn.quota)}
+        return Stream(_event_stream(turn), media_type="text/event-stream", headers=headers)
 
     @get("/conversations", opt=documented(query=PageQuery, errors=AUTHENTICATED))
     async def list_conversations(

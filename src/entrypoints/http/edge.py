@@ -20,7 +20,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from entrypoints.asgi_headers import header
 from entrypoints.http.cors import CorsPolicy
 from entrypoints.http.problems import send_problem
-from entrypoints.http.security_headers import HSTS, TABLE, Header, PathPolicy, policy_for
+from entrypoints.http.security_headers import HSTS, PAGE, TABLE, Header, PathPolicy, policy_for
 from entrypoints.origins import HostRules
 
 ANY_HOST_PATHS = frozenset({"/health", "/health/db", "/ready", "/mcp/health", "/metrics"})
@@ -62,7 +62,7 @@ class Edge:
         self._observers = tuple(observers)
         self._cors = cors
         self._table = table
-        self._headers = {row: row.headers() for row in table}
+        self._headers = {row: row.headers() for row in (*table, PAGE)}
         self._host_verdicts: dict[str | None, bool] = {}
 
     async def __call__(self, scope: Any, receive: Receive, send: Send) -> None:

@@ -28,6 +28,8 @@ from litestar.static_files import create_static_files_router
 from entrypoints.http.problems import PROBLEM_JSON, Problem, ValidationProblem
 
 DOC_KEY = "openapi"
+SESSION_COOKIE = "better-auth.session_token"
+"""The built-in accounts' session cookie (``__Secure-`` prefixed on https)."""
 REF = "#/components/schemas/{name}"
 SWAGGER_DIR = Path(__file__).parent / "swagger"
 
@@ -55,9 +57,10 @@ class Documented:
     headers: tuple[tuple[str, Any, str], ...] = ()
     errors: tuple[int, ...] = ()
     public: bool = False
-    response: type | None = None
+    response: Any = None
     events: bool = False
     links: tuple[tuple[str, str, str], ...] = ()
+    cookie: bool = False
 
 
 def documented(
@@ -67,19 +70,22 @@ def documented(
     headers: Iterable[tuple[str, Any, str]] = (),
     errors: Iterable[int] = (),
     public: bool = False,
-    response: type | None = None,
+    response: Any = None,
     events: bool = False,
     links: Iterable[tuple[str, str, str]] = (),
+    cookie: bool = False,
 ) -> dict[str, Any]:
     """The ``opt`` of a route: its JSON body and query struct, extra header parameters
     ``(name, schema, description)``, the problem statuses it answers, whether it needs no
-    token, its success body when the signature can't say, whether it can stream SSE, and
-    OpenAPI links ``(operation id, parameter, expression)`` from its answer to other routes."""
-    doc = Documented(body, query, tuple(headers), tuple(sorted(set(errors))), public, response, events, tuple(links))
+    token, its success body when the signature can't say, whether it can stream SSE, OpenAPI
+    links ``(operation id, parameter, expression)`` from its answer to other routes, and
+    whether it reads the session cookie instead of a bearer token."""
+    statuses = tuple(sorted(set(errors)))
+    doc = Documented(body, query, tuple(headers), statuses, public, response, events, tuple(links), cookie)
     return {DOC_KEY: doc}
 
 
-def _components(types: Iterable[type]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def _components(types: Iterable[Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     schemas, components = msgspec.json.schema_components(list(types), ref_template=REF)
     return list(schemas), dict(components)
 
@@ -121,7 +127,7 @@ class _Completer:
             "validation": _name(validation),
         }
 
-    def schema_of(self, kind: type) -> dict[str, Any]:
+    def schema_of(self, kind: Any) -> dict[str, Any]:
         (schema,), found = _components([kind])
         self.components.update(found)
         return schema
@@ -166,6 +172,8 @@ class _Completer:
             responses[str(status)] = _problem_response(status, self.problems)
         if doc.public:
             operation["security"] = []
+        if doc.cookie:
+            operation["security"] = [{"session": []}]
 
 
 def complete_document(generated: dict[str, Any], app: Litestar) -> dict[str, Any]:
@@ -224,7 +232,10 @@ def openapi_config(version: str) -> OpenAPIConfig:
         path="/openapi.json",
         render_plugins=[CompletedDocument()],
         components=Components(
-            security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
+            security_schemes={
+                "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
+                "session": SecurityScheme(type="apiKey", security_scheme_in="cookie", name=SESSION_COOKIE),
+            }
         ),
         security=[{"bearer": []}],
         use_handler_docstrings=True,

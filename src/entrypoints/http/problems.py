@@ -20,6 +20,7 @@ from application.errors import (
     ValidationError,
 )
 from application.errors import Unavailable as DependencyUnavailable
+from application.ports import RateDecision
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_JSON_BYTES = PROBLEM_JSON.encode()
@@ -129,8 +130,16 @@ def _unauthorized(_: Request[Any, Any, Any], exc: InvalidToken | NotAuthorizedEx
     return problem(401, detail, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
 
 
+def rate_limit_headers(quota: RateDecision | None) -> dict[str, str]:
+    """``RateLimit-Limit``, ``-Remaining``, ``-Reset`` of the tightest limit that applied."""
+    if quota is None:
+        return {}
+    return {"RateLimit-Limit": str(quota.limit), "RateLimit-Remaining": str(quota.remaining),
+            "RateLimit-Reset": str(quota.reset)}  # fmt: skip
+
+
 def _rate_limited(_: Request[Any, Any, Any], exc: RateLimited) -> Response[dict[str, Any]]:
-    return problem(429, str(exc), headers={"Retry-After": str(exc.retry_after)})
+    return problem(429, str(exc), headers={"Retry-After": str(exc.retry_after), **rate_limit_headers(exc.quota)})
 
 
 def _unavailable(_: Request[Any, Any, Any], exc: DependencyUnavailable) -> Response[dict[str, Any]]:
@@ -178,5 +187,6 @@ __all__ = [
     "exception_handlers",
     "problem",
     "problem_body",
+    "rate_limit_headers",
     "send_problem",
 ]

@@ -27,6 +27,9 @@ DOCS_CSP = (
 )
 """The API docs: Swagger UI's own files served by this server, nothing from elsewhere."""
 
+PAGE_CSP = b"default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+"""The web page at ``/`` and its files: same-origin scripts, styles, images and API calls."""
+
 
 @dataclass(frozen=True, slots=True)
 class PathPolicy:
@@ -43,18 +46,23 @@ class PathPolicy:
         return (*COMMON, csp, NO_STORE) if self.no_store else (*COMMON, csp)
 
 
+PAGE = PathPolicy("/", PAGE_CSP, no_store=False)
+"""The page itself: exactly ``/`` (every other path under ``/`` is the API's)."""
 TABLE: tuple[PathPolicy, ...] = (
     PathPolicy("/docs", DOCS_CSP, no_store=False),
+    PathPolicy("/assets/", PAGE_CSP, no_store=False),
     PathPolicy("/", API_CSP),
 )
 
 
 def policy_for(path: str, table: tuple[PathPolicy, ...] = TABLE) -> PathPolicy:
     """The row that applies to ``path``."""
+    if path == "/":
+        return PAGE
     for row in table:
         if path.startswith(row.prefix):
             return row
     return table[-1]
 
 
-__all__ = ["HSTS", "NO_STORE", "TABLE", "PathPolicy", "policy_for"]
+__all__ = ["HSTS", "NO_STORE", "PAGE", "TABLE", "PathPolicy", "policy_for"]

@@ -1,0 +1,66 @@
+"""Limits counted through the ``RateLimiter`` port: chat messages per user, sign-in and
+sign-up attempts per e-mail and per client IP."""
+
+from __future__ import annotations
+
+import hashlib
+
+from application.errors import RateLimited
+from application.ports import RateDecision, RateLimiter
+
+MINUTE = 60
+
+
+def tightest(*decisions: RateDecision | None) -> RateDecision | None:
+    """The most restrictive of the limits that applied: a refusal first, then the fewest
+    hits left, then the longest wait (what ``RateLimit-*`` headers report)."""
+    found = [d for d in decisions if d is not None]
+    if not found:
+        return None
+    return min(found, key=lambda d: (d.allowed, d.remaining, -d.reset))
+
+
+async def _count(limiter: RateLimiter, key: str, per_minute: int) -> RateDecision | None:
+    return await limiter.hit(key, per_minute, MINUTE) if per_minute > 0 else None
+
+
+def _refuse_if_over(decision: RateDecision | None) -> RateDecision | None:
+    if decision is not None and not decision.allowed:
+        raise RateLimited(decision.retry_after, decision)
+    return decision
+
+
+class ChatRateLimiter:
+    """At most ``per_minute`` chat messages per user in any rolling minute (0 turns it off)."""
+
+    def __init__(self, limiter: RateLimiter, per_minute: int) -> None:
+        self._limiter = limiter
+        self.per_minute = per_minute
+
+    async def check(self, owner_id: str) -> RateDecision | None:
+        """Count one message for ``owner_id``; ``RateLimited`` when over the limit."""
+        return _refuse_if_over(await _count(self._limiter, f"chat:{owner_id}", self.per_minute))
+
+
+def email_key(email: str) -> str:
+    """The limiter key of an e-mail: a hash, so no address sits in a shared store."""
+    return "auth:email:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+
+
+class AuthAttemptLimits:
+    """Sign-in and sign-up attempts: ``per_email`` per normalised e-mail and ``per_ip`` per
+    client address in any rolling minute (0 turns either off). Every attempt counts,
+    successful or not."""
+
+    def __init__(self, limiter: RateLimiter, per_email: int, per_ip: int) -> None:
+        self._limiter = limiter
+        self.per_email = per_email
+        self.per_ip = per_ip
+
+    async def check(self, email: str, client_ip: str | None) -> RateDecision | None:
+        """Count one attempt; ``RateLimited`` (with the refusing limit) when over either."""
+        by_ip = await _count(self._limiter, f"auth:ip:{client_ip}", self.per_ip) if client_ip else None
+        if by_ip is not None and not by_ip.allowed:
+            return _refuse_if_over(by_ip)
+        by_email = await _count(self._limiter, email_key(email), self.per_email)
+        return _refuse_if_over(tightest(by_ip, by_email))
