@@ -70,20 +70,9 @@ class Settings:
         return self.public_url.startswith("https://")
 
     @property
-    def trusted_origins(self) -> tuple[str, ...]:
-        """Origins whose cookie-bearing POSTs to ``/api/auth/*`` are accepted."""
-        return (_origin(self.public_url), *(_origin(url) for url in self.frontend_origins))
-
-    @property
     def auth_server_url(self) -> str:
         """The OAuth authorization server named in MCP resource metadata."""
         return self.better_auth_url or self.public_url
-
-
-def _origin(url: str) -> str:
-    """``scheme://host[:port]`` of a URL, as browsers send it in ``Origin``."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -9,6 +9,7 @@ Hosts are compared by name, whatever the port, so ``localhost`` allows ``localho
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from entrypoints.config import Settings
@@ -89,6 +90,7 @@ def frontend_origins(settings: Settings) -> OriginRules:
     return OriginRules(settings.frontend_origins)
 
 
+@lru_cache(maxsize=8)
 def browser_origins(settings: Settings) -> OriginRules:
     """``FRONTEND_URL`` origins plus the server's own: who may send a browser request that
     acts (the MCP endpoint, cookie-bearing account requests)."""

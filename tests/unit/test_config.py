@@ -133,11 +133,6 @@ def test_accounts_and_their_limits() -> None:
         load_settings({"ACCOUNTS": "maybe"})
 
 
-def test_trusted_origins_and_secure_cookies() -> None:
-    plain = load_settings(
-        {"PUBLIC_URL": "http://127.0.0.1:8000", "FRONTEND_URL": "https://App.example/, http://x.test:3000"}
-    )
-    assert plain.trusted_origins == ("http://127.0.0.1:8000", "https://app.example", "http://x.test:3000")
-    assert not plain.secure_cookies
+def test_secure_cookies_follow_the_public_url() -> None:
+    assert not load_settings({"PUBLIC_URL": "http://127.0.0.1:8000"}).secure_cookies
     assert load_settings({"PUBLIC_URL": "https://todo.example/base"}).secure_cookies
-    assert load_settings({"PUBLIC_URL": "https://todo.example/base"}).trusted_origins == ("https://todo.example",)

@@ -81,3 +81,17 @@ def test_normalize_origin(value: str, expected: str) -> None:
 )
 def test_bearer_token(headers: tuple[tuple[str, str], ...], token: str | None) -> None:
     assert bearer_token(scope_with(*headers)) == token
+
+
+def test_browser_origins_are_the_public_url_and_the_frontends() -> None:
+    from entrypoints.config import load_settings
+    from entrypoints.origins import browser_origins
+
+    settings = load_settings(
+        {"PUBLIC_URL": "http://127.0.0.1:8000", "FRONTEND_URL": "https://App.example/, http://x.test:3000"}
+    )
+    rules = browser_origins(settings)
+    for trusted in ["http://127.0.0.1:8000", "https://app.example", "https://APP.example:443", "http://x.test:3000"]:
+        assert rules.allows(trusted), trusted
+    for foreign in ["http://localhost:8000", "https://app.example:8443", "http://x.test", "https://evil.example"]:
+        assert not rules.allows(foreign), foreign

@@ -28,6 +28,7 @@ from entrypoints.config import Settings
 from entrypoints.http.deps import read_body, resolve
 from entrypoints.http.openapi import documented
 from entrypoints.http.problems import MalformedBody, problem, rate_limit_headers
+from entrypoints.origins import browser_origins
 
 COOKIE = "better-auth.session_token"
 SECURE_PREFIX = "__Secure-"
@@ -67,7 +68,7 @@ def _check_origin(request: Request[Any, Any, Any]) -> None:
     if not origin or origin == "null":
         referer = urlsplit(request.headers.get("referer") or "")
         origin = f"{referer.scheme}://{referer.netloc}" if referer.scheme and referer.netloc else ""
-    if origin.rstrip("/").lower() not in _settings(request).trusted_origins:
+    if not origin or not browser_origins(_settings(request)).allows(origin):
         raise ForeignOrigin("the request's origin is not trusted")
 
 
