@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ class Settings:
     production: bool = False
     debug: bool = False
     db_pool_size: int = 10
+    metrics_token: str | None = field(default=None, repr=False)
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -183,6 +185,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         production=production,
         debug=debug,
         db_pool_size=_int(env, "DB_POOL_SIZE", 10, 1, 200),
+        metrics_token=(env.get("METRICS_TOKEN") or "").strip() or None,
     )
     if production:
         _check_production(settings)
@@ -202,3 +205,7 @@ def _check_production(settings: Settings) -> None:
         "127.0.0.1",
     }:
         raise ConfigError("APP_ENV=production needs PUBLIC_URL on https://")
+    if settings.metrics_token is None:
+        logging.getLogger("todo_chatbot.config").warning(
+            "APP_ENV=production without METRICS_TOKEN: anyone who can reach /metrics can read it"
+        )

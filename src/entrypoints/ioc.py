@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from dishka import AsyncContainer, Provider, Scope, from_context, make_async_container, provide, provide_all
+from prometheus_client import CollectorRegistry
 
 from adapters.agents.offline import OfflineChatAgent
 from adapters.agents.openai_agent import create_openai_agent
 from adapters.auth import Ed25519TokenIssuer, JwtTokenVerifier, load_or_create_signing_key, write_new_signing_key
 from adapters.clock import SystemClock
+from adapters.metrics import PrometheusMetrics
 from adapters.persistence import migrate
 from adapters.persistence.asyncpg_uow import AsyncpgHealthProbe, AsyncpgUnitOfWork, create_asyncpg_pool
 from adapters.persistence.engine import create_engine
@@ -24,6 +27,7 @@ from adapters.persistence.sql_uow import SqlUnitOfWork
 from application.chat import SendChatMessage
 from application.chat_conversations import DeleteConversation, GetConversation, ListConversations
 from application.chat_limit import ChatRateLimiter
+from application.metrics import AgentKind, Metrics
 from application.ports import ChatAgent, Clock, HealthProbe, TokenIssuer, TokenVerifier, UnitOfWork
 from application.task_list import ListTasks
 from application.tasks import (
@@ -71,17 +75,21 @@ class PersistenceProvider(Provider):
     scope = Scope.APP
 
     @provide
-    async def storage(self, settings: Settings) -> AsyncIterator[Storage]:
+    async def storage(self, settings: Settings, metrics: PrometheusMetrics) -> AsyncIterator[Storage]:
         if settings.is_postgres:
             pool = await create_asyncpg_pool(settings.database_url, settings.db_pool_size)
             try:
-                yield Storage(AsyncpgUnitOfWork(pool), AsyncpgHealthProbe(pool))
+                pg_uow = AsyncpgUnitOfWork(pool, metrics)
+                metrics.watch_pool(pg_uow.pool_usage)
+                yield Storage(pg_uow, AsyncpgHealthProbe(pool, metrics=metrics))
             finally:
                 await pool.close()
             return
         engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
         try:
-            yield Storage(SqlUnitOfWork(engine), SqlHealthProbe(engine))
+            sql_uow = SqlUnitOfWork(engine, metrics)
+            metrics.watch_pool(sql_uow.pool_usage)
+            yield Storage(sql_uow, SqlHealthProbe(engine, metrics=metrics))
         finally:
             await engine.dispose()
 
@@ -132,7 +140,7 @@ class ChatProvider(Provider):
     conversations = provide_all(ListConversations, GetConversation, DeleteConversation)
 
     @provide
-    async def agent(self, settings: Settings) -> AsyncIterator[ChatAgent]:
+    async def agent(self, settings: Settings, metrics: Metrics) -> AsyncIterator[ChatAgent]:
         model = settings.model
         if model is None:
             yield OfflineChatAgent()
@@ -145,20 +153,48 @@ class ChatProvider(Provider):
             timeout_seconds=model.timeout_seconds,
             max_retries=model.max_retries,
             max_steps=model.max_steps,
+            metrics=metrics,
         )
         yield agent
         await agent.close()
 
     @provide
     def send_chat_message(
-        self, settings: Settings, uow: UnitOfWork, clock: Clock, agent: ChatAgent, tools: TaskTools
+        self, settings: Settings, uow: UnitOfWork, clock: Clock, agent: ChatAgent, tools: TaskTools, metrics: Metrics
     ) -> SendChatMessage:
         limiter = ChatRateLimiter(settings.chat_rate_limit, clock) if settings.chat_rate_limit > 0 else None
-        return SendChatMessage(uow, clock, agent, tools, limiter)
+        kind: AgentKind = "offline" if settings.model is None else "openai"
+        return SendChatMessage(uow, clock, agent, tools, limiter, metrics=metrics, agent_kind=kind)
+
+
+def package_version() -> str:
+    """The installed version of the server (``todo_build_info``)."""
+    try:
+        return metadata.version("todo-chatbot")
+    except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree without installing
+        return "unknown"
+
+
+class MetricsProvider(Provider):
+    """Prometheus metrics on a registry of this container's own (``GET /metrics`` renders it)."""
+
+    scope = Scope.APP
+
+    @provide
+    def registry(self) -> CollectorRegistry:
+        return CollectorRegistry()
+
+    @provide
+    def prometheus(self, registry: CollectorRegistry) -> PrometheusMetrics:
+        return PrometheusMetrics(registry, package_version())
+
+    @provide
+    def metrics(self, prometheus: PrometheusMetrics) -> Metrics:
+        return prometheus
 
 
 def default_providers() -> list[Provider]:
-    return [CoreProvider(), PersistenceProvider(), AuthProvider(), ChatProvider()]
+    return [CoreProvider(), PersistenceProvider(), AuthProvider(), ChatProvider(), MetricsProvider()]
 
 
 def make_container(settings: Settings, *overrides: Provider) -> AsyncContainer:

@@ -25,8 +25,10 @@ from entrypoints.config import Settings
 from entrypoints.http.chat import ChatController
 from entrypoints.http.deps import resolve_services
 from entrypoints.http.health import HealthController
+from entrypoints.http.metrics import metrics, register_request_metrics
 from entrypoints.http.middleware import AllowedHostsMiddleware, RequestContextMiddleware
 from entrypoints.http.problems import exception_handlers
+from entrypoints.http.request_metrics import RequestMetrics, RequestMetricsMiddleware
 from entrypoints.http.tasks import TaskController
 from entrypoints.ioc import make_container
 from entrypoints.mcp import mcp_from_container
@@ -86,11 +88,12 @@ def create_app(settings: Settings, *providers: Provider) -> Litestar:
         if settings.frontend_origins
         else None
     )
-    return Litestar(
-        route_handlers=[HealthController, TaskController, ChatController, *mcp.route_handlers],
+    request_metrics = RequestMetrics()  # issue 12: see the end of this function
+    app = Litestar(
+        route_handlers=[HealthController, TaskController, ChatController, metrics, *mcp.route_handlers],
         state=State({"container": container, "services": {}, "settings": settings}),
         lifespan=lifespans,
-        on_startup=[resolve_services, _freeze_heap],
+        on_startup=[resolve_services, register_request_metrics(request_metrics), _freeze_heap],
         exception_handlers=exception_handlers(settings.debug),
         middleware=[
             DefineMiddleware(RequestContextMiddleware),
@@ -102,6 +105,11 @@ def create_app(settings: Settings, *providers: Provider) -> Litestar:
         debug=False,
         logging_config=None,
     )
+    # Request metrics (issue 12) wrap Litestar's whole handler, outside the router, so that
+    # answers of unknown paths and methods (404, 405) are counted too; the app's own
+    # middleware runs only for matched routes.
+    app.asgi_handler = RequestMetricsMiddleware(app.asgi_handler, request_metrics)
+    return app
 
 
 __all__ = ["create_app"]

@@ -25,6 +25,7 @@ _API_HEADERS = [
 _API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
 _HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 _DOCS_PREFIXES = ("/docs",)
+ANY_HOST_PATHS = frozenset({"/metrics"})  # issue 12: scrapers send the pod's IP as Host
 # Request ids correlate log lines; they are not secrets. A generator seeded from os.urandom
 # once avoids a getrandom system call per request (measurable on the hot path).
 _ids = random.Random()  # noqa: S311
@@ -58,7 +59,12 @@ class AllowedHostsMiddleware:
         self.any_host = "*" in self.allowed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP or self.any_host or host_name(scope) in self.allowed:
+        if (
+            scope["type"] != ScopeType.HTTP
+            or self.any_host
+            or scope["path"] in ANY_HOST_PATHS
+            or host_name(scope) in self.allowed
+        ):
             await self.app(scope, receive, send)
             return
         body = msgspec.json.encode(problem_body(400, "invalid host header"))
