@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from prometheus_client.core import GaugeMetricFamily
@@ -44,8 +44,8 @@ class MemoryLimitCollector(Collector):
     """``todo_memory_limit_bytes``: the denominator of the memory alert on the process's own
     ``process_resident_memory_bytes`` (no cAdvisor needed)."""
 
-    def __init__(self, limit: int | None = None) -> None:
-        self._limit = limit if limit is not None else memory_limit_bytes()
+    def __init__(self, read_limit: Callable[[], int | None] = memory_limit_bytes) -> None:
+        self._limit = read_limit()  # read once: a container's limit is set when it starts
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         if self._limit is not None:
