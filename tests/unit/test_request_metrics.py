@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.parser import text_string_to_metric_families
 
 from entrypoints.http.request_metrics import RequestMetrics, RequestMetricsMiddleware, route_template
 
@@ -20,9 +20,7 @@ class Clock:
 
 
 def exposition(metrics: RequestMetrics) -> str:
-    registry = CollectorRegistry()
-    registry.register(metrics)
-    return generate_latest(registry).decode()
+    return metrics.render()
 
 
 def sample(text: str, line_start: str) -> float:
@@ -44,10 +42,27 @@ def test_requests_count_by_method_route_and_status_and_time_by_method_and_route(
     assert sample(text, f'http_requests_total{{{route},status="503"}}') == 1
     assert sample(text, 'http_requests_total{method="GET",route="<unmatched>",status="404"}') == 1
     assert sample(text, f"http_request_duration_seconds_count{{{route}}}") == 3
-    assert sample(text, f'http_request_duration_seconds_bucket{{le="0.5",{route}}}') == 2
-    assert sample(text, f'http_request_duration_seconds_bucket{{le="1.0",{route}}}') == 3
+    assert sample(text, f'http_request_duration_seconds_bucket{{{route},le="0.5"}}') == 2
+    assert sample(text, f'http_request_duration_seconds_bucket{{{route},le="1.0"}}') == 3
     assert sample(text, "todo_active_users") == 2
     assert "alice" not in text and "bob" not in text
+
+
+def test_the_text_is_valid_exposition_with_cumulative_buckets() -> None:
+    metrics = RequestMetrics()
+    for seconds in (0.0005, 0.001, 0.003, 0.2, 0.5, 12.0):
+        metrics.record("GET", '/odd/"quoted"\\path', 200, seconds, None)
+    families = {family.name: family for family in text_string_to_metric_families(metrics.render())}
+    assert set(families) == {"http_requests", "http_request_duration_seconds", "todo_active_users"}
+    assert [f.type for f in families.values()] == ["counter", "histogram", "gauge"]
+    histogram = families["http_request_duration_seconds"].samples
+    buckets = [(s.labels["le"], s.value) for s in histogram if s.name.endswith("_bucket")]
+    assert buckets[0] == ("0.001", 2)  # a bound is inclusive (le)
+    assert ("0.5", 5) in buckets and buckets[-1] == ("+Inf", 6)
+    counts = [value for _, value in buckets]
+    assert counts == sorted(counts)
+    [total] = [s for s in families["http_requests"].samples if s.name == "http_requests_total"]
+    assert total.labels["route"] == '/odd/"quoted"\\path' and total.value == 6
 
 
 def test_a_method_outside_the_known_set_is_one_label() -> None:

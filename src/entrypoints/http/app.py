@@ -25,7 +25,7 @@ from entrypoints.config import Settings
 from entrypoints.http.chat import ChatController
 from entrypoints.http.deps import resolve_services
 from entrypoints.http.health import HealthController
-from entrypoints.http.metrics import metrics, register_request_metrics
+from entrypoints.http.metrics import metrics, resolve_registry
 from entrypoints.http.middleware import AllowedHostsMiddleware, RequestContextMiddleware
 from entrypoints.http.problems import exception_handlers
 from entrypoints.http.request_metrics import RequestMetrics, RequestMetricsMiddleware
@@ -91,9 +91,9 @@ def create_app(settings: Settings, *providers: Provider) -> Litestar:
     request_metrics = RequestMetrics()  # issue 12: see the end of this function
     app = Litestar(
         route_handlers=[HealthController, TaskController, ChatController, metrics, *mcp.route_handlers],
-        state=State({"container": container, "services": {}, "settings": settings}),
+        state=State({"container": container, "services": {}, "settings": settings, "request_metrics": request_metrics}),
         lifespan=lifespans,
-        on_startup=[resolve_services, register_request_metrics(request_metrics), _freeze_heap],
+        on_startup=[resolve_services, resolve_registry, _freeze_heap],
         exception_handlers=exception_handlers(settings.debug),
         middleware=[
             DefineMiddleware(RequestContextMiddleware),

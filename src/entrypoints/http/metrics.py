@@ -1,13 +1,12 @@
 """``GET /metrics``: the Prometheus text format, behind ``METRICS_TOKEN`` when it is set.
 
-The registry comes from the container (``entrypoints.ioc``); the request metrics of the
-outer ASGI layer are registered in it at start-up (``register_request_metrics``).
+The body is the container's registry (``entrypoints.ioc``: the core's counters, the pool,
+the process) followed by the request metrics of the outer ASGI layer (``app.state``).
 """
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Litestar, Request, Response, get
@@ -39,23 +38,19 @@ def _authorized(request: Request[Any, Any, Any], expected: str | None) -> bool:
 async def metrics(request: Request[Any, Any, Any]) -> Response[Any]:
     """Prometheus metrics (text format). When the server has a ``METRICS_TOKEN``, send it as
     ``Authorization: Bearer <token>``. Answers whatever the ``Host`` (scrapers use the pod IP)."""
-    if not _authorized(request, request.app.state.settings.metrics_token):
+    state = request.app.state
+    if not _authorized(request, state.settings.metrics_token):
         return problem(401, "a valid metrics token is required", headers={"WWW-Authenticate": "Bearer"})
-    registry: CollectorRegistry = request.app.state.services[CollectorRegistry]
-    return Response(generate_latest(registry), media_type=TEXT_FORMAT)
+    body = generate_latest(state.services[CollectorRegistry])
+    requests: RequestMetrics | None = state.get("request_metrics")
+    if requests is not None:
+        body += requests.render().encode()
+    return Response(body, media_type=TEXT_FORMAT)
 
 
-def register_request_metrics(recorder: RequestMetrics) -> Callable[[Litestar], Awaitable[None]]:
-    """A start-up hook that puts ``recorder`` into the registry ``/metrics`` renders."""
-    registered: list[CollectorRegistry] = []
-
-    async def register(app: Litestar) -> None:
-        registry = await resolve(app.state, CollectorRegistry)
-        if registry not in registered:
-            registry.register(recorder)
-            registered.append(registry)
-
-    return register
+async def resolve_registry(app: Litestar) -> None:
+    """Start-up hook: the registry ``/metrics`` renders, resolved before the first scrape."""
+    await resolve(app.state, CollectorRegistry)
 
 
-__all__ = ["metrics", "register_request_metrics"]
+__all__ = ["metrics", "resolve_registry"]

@@ -6,23 +6,24 @@ finished response; ``route_template(scope)`` gives the route label after Litesta
 the request (``None`` for an unknown path or method, recorded as ``<unmatched>``: a raw
 path never becomes a label). ``RequestMetricsMiddleware`` is the small ASGI wrapper that
 calls them; an outer layer that already tracks the status and the time can call
-``record`` itself instead.
+``record`` itself instead. ``render()`` writes the three families in the Prometheus text
+format, appended to the registry's by ``GET /metrics``.
 
-Cost: one dict lookup of the pre-bound (counter, histogram) pair of the request's
-(method, route, status), an increment, an observation, and a dict store for the user.
+These series are most of a scrape and are touched by every request, so they are kept as
+plain counts rather than prometheus-client objects: recording is a dict lookup and a few
+additions (~0.2 us instead of ~1 us), and rendering reuses each series' label text
+(~10x faster than prometheus-client's generic writer; docs/performance.md#metrics).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from bisect import bisect_left
+from collections.abc import Callable
 from typing import Any
 
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from prometheus_client import Counter, Histogram
-from prometheus_client.core import GaugeMetricFamily, Metric
-from prometheus_client.registry import Collector
 
 UNMATCHED = "<unmatched>"
 DURATION_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -30,6 +31,7 @@ ACTIVE_WINDOW_SECONDS = 300.0
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _CATCH_ALL = frozenset({"/{path}"})  # the OpenAPI router's fallback route: not a route of ours
 _PRUNE_ABOVE = 50_000
+_LE = (*(repr(bound) for bound in DURATION_BUCKETS), "+Inf")  # as prometheus-client writes them
 
 
 def route_template(scope: Any) -> str | None:
@@ -46,21 +48,29 @@ def route_template(scope: Any) -> str | None:
     return min(paths) if paths else None
 
 
-class RequestMetrics(Collector):
+def _label(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+class _Timing:
+    """The duration histogram of one (method, route): per-bucket counts, not cumulative."""
+
+    __slots__ = ("buckets", "count", "labels", "total")
+
+    def __init__(self, labels: str) -> None:
+        self.labels = labels
+        self.buckets = [0] * (len(DURATION_BUCKETS) + 1)
+        self.count = 0
+        self.total = 0.0
+
+
+class RequestMetrics:
     """Counts and times answered requests by method, route template and status, and keeps
-    who was seen lately (``todo_active_users``, per instance). A collector: register it in
-    the registry that ``/metrics`` renders."""
+    who was seen lately (``todo_active_users``, per instance)."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._requests = Counter("http_requests", "Requests answered.", ["method", "route", "status"], registry=None)
-        self._durations = Histogram(
-            "http_request_duration_seconds",
-            "Time to answer a request.",
-            ["method", "route"],
-            buckets=DURATION_BUCKETS,
-            registry=None,
-        )
-        self._bound: dict[tuple[str, str | None, int], tuple[Any, Any]] = {}
+        self._counts: dict[tuple[str, str | None, int], list[Any]] = {}  # key -> [count, labels, timing]
+        self._timings: dict[tuple[str, str | None], _Timing] = {}
         self._seen: dict[str, float] = {}
         self._prune_above = _PRUNE_ABOVE
         self._clock = clock
@@ -70,11 +80,14 @@ class RequestMetrics(Collector):
         if method not in _METHODS:
             method = "other"
         key = (method, route, status)
-        pair = self._bound.get(key)
-        if pair is None:
-            pair = self._bind(key)
-        pair[0].inc()
-        pair[1].observe(seconds)
+        series = self._counts.get(key)
+        if series is None:
+            series = self._bind(key)
+        series[0] += 1
+        timing: _Timing = series[2]
+        timing.buckets[bisect_left(DURATION_BUCKETS, seconds)] += 1
+        timing.count += 1
+        timing.total += seconds
         if user_id is not None:
             self._seen[user_id] = self._clock()
             if len(self._seen) > self._prune_above:
@@ -82,12 +95,14 @@ class RequestMetrics(Collector):
                 # when the map has doubled (never a scan per request).
                 self._prune_above = max(_PRUNE_ABOVE, 2 * self.active_users())
 
-    def _bind(self, key: tuple[str, str | None, int]) -> tuple[Any, Any]:
+    def _bind(self, key: tuple[str, str | None, int]) -> list[Any]:
         method, route, status = key
-        label = route or UNMATCHED
-        pair = (self._requests.labels(method, label, str(status)), self._durations.labels(method, label))
-        self._bound[key] = pair
-        return pair
+        labels = f'method="{method}",route="{_label(route or UNMATCHED)}"'
+        timing = self._timings.get((method, route))
+        if timing is None:
+            timing = self._timings[(method, route)] = _Timing(labels)
+        series = self._counts[key] = [0, f'{labels},status="{status}"', timing]
+        return series
 
     def active_users(self) -> int:
         """Distinct users with a request in the last five minutes (older ones are forgotten)."""
@@ -97,13 +112,27 @@ class RequestMetrics(Collector):
             del self._seen[user]
         return len(self._seen)
 
-    def collect(self) -> Iterator[Metric]:
-        yield from self._requests.collect()
-        yield from self._durations.collect()
-        yield GaugeMetricFamily(
-            "todo_active_users", "Distinct users with a request in the last 5 minutes (this instance).",
-            value=self.active_users(),
-        )  # fmt: skip
+    def render(self) -> str:
+        """The three families in the Prometheus text format (0.0.4)."""
+        lines = ["# HELP http_requests_total Requests answered.", "# TYPE http_requests_total counter"]
+        lines += [f"http_requests_total{{{labels}}} {count}" for count, labels, _ in self._counts.values()]
+        lines += [
+            "# HELP http_request_duration_seconds Time to answer a request.",
+            "# TYPE http_request_duration_seconds histogram",
+        ]
+        for timing in self._timings.values():
+            cumulative = 0
+            for le, count in zip(_LE, timing.buckets, strict=True):
+                cumulative += count
+                lines.append(f'http_request_duration_seconds_bucket{{{timing.labels},le="{le}"}} {cumulative}')
+            lines.append(f"http_request_duration_seconds_count{{{timing.labels}}} {timing.count}")
+            lines.append(f"http_request_duration_seconds_sum{{{timing.labels}}} {timing.total!r}")
+        lines += [
+            "# HELP todo_active_users Distinct users with a request in the last 5 minutes (this instance).",
+            "# TYPE todo_active_users gauge",
+            f"todo_active_users {self.active_users()}",
+        ]
+        return "\n".join(lines) + "\n"
 
 
 class RequestMetricsMiddleware:
