@@ -75,12 +75,15 @@ class PersistenceProvider(Provider):
     scope = Scope.APP
 
     @provide
-    async def storage(self, settings: Settings, metrics: PrometheusMetrics) -> AsyncIterator[Storage]:
+    async def storage(
+        self, settings: Settings, metrics: Metrics, exporter: PrometheusMetrics
+    ) -> AsyncIterator[Storage]:
+        # Failures are counted through the port; the exporter reads the pool when scraped.
         if settings.is_postgres:
             pool = await create_asyncpg_pool(settings.database_url, settings.db_pool_size)
             try:
                 pg_uow = AsyncpgUnitOfWork(pool, metrics)
-                metrics.watch_pool(pg_uow.pool_usage)
+                exporter.watch_pool(pg_uow.pool_usage)
                 yield Storage(pg_uow, AsyncpgHealthProbe(pool, metrics=metrics))
             finally:
                 await pool.close()
@@ -88,7 +91,7 @@ class PersistenceProvider(Provider):
         engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
         try:
             sql_uow = SqlUnitOfWork(engine, metrics)
-            metrics.watch_pool(sql_uow.pool_usage)
+            exporter.watch_pool(sql_uow.pool_usage)
             yield Storage(sql_uow, SqlHealthProbe(engine, metrics=metrics))
         finally:
             await engine.dispose()

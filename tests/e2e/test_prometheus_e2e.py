@@ -5,6 +5,7 @@ Prometheus' HTTP API, and the rules are loaded and evaluated."""
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -76,6 +77,7 @@ def scraped() -> Iterator[Prometheus]:
                 yield prometheus
         finally:
             cluster.stop()
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _value(prometheus: Prometheus, expr: str) -> float:
