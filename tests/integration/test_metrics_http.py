@@ -161,3 +161,19 @@ async def test_a_503_is_logged_once_as_a_warning(tmp_path: Path, caplog: pytest.
     assert answer.status_code == 503
     [record] = failures(caplog, "req-503")
     assert (record.levelno, record.status) == (logging.WARNING, 503)  # type: ignore[attr-defined]
+
+
+CONTRACT = (  # shared/design api.md, "Metrics"
+    "http_requests_total", "http_request_duration_seconds", "todo_task_operations_total", "todo_chat_turns_total",
+    "todo_model_request_duration_seconds", "todo_model_failures_total", "todo_circuit_breaker_open",
+    "todo_db_pool_connections", "todo_db_pool_waiting", "todo_db_errors_total", "todo_rate_limited_total",
+    "todo_active_users", "todo_rate_limit_store_errors_total", "todo_build_info",
+)  # fmt: skip
+
+
+async def test_every_metric_of_the_contract_is_there_from_the_first_scrape(tmp_path: Path) -> None:
+    async with running(tmp_path) as client:
+        text = (await client.get("/metrics")).text
+    missing = [name for name in CONTRACT if f"# TYPE {name} " not in text]
+    assert not missing
+    assert 'todo_build_info{version="' in text

@@ -23,7 +23,8 @@ def scrape(metrics: PrometheusMetrics) -> dict[str, float]:
 
 
 def test_every_labelled_series_exists_at_zero_before_any_event() -> None:
-    samples = scrape(PrometheusMetrics(CollectorRegistry(), "1.2.3"))
+    metrics_registry = CollectorRegistry()
+    samples = scrape(PrometheusMetrics(metrics_registry, "1.2.3"))
     assert samples['todo_build_info{version="1.2.3"}'] == 1
     for operation in ("create", "update", "complete", "toggle", "delete", "restore"):
         assert samples[f'todo_task_operations_total{{operation="{operation}"}}'] == 0
@@ -44,7 +45,8 @@ def test_every_labelled_series_exists_at_zero_before_any_event() -> None:
     assert samples["process_resident_memory_bytes"] > 0
     assert samples["todo_memory_limit_bytes"] > 0
     assert not any(name.endswith("_created") for name in samples)
-    assert "todo_db_pool_waiting" not in samples  # no pool watched yet
+    assert "todo_db_pool_waiting" not in samples  # no pool watched yet: no sample, only the family
+    assert "# TYPE todo_db_pool_waiting gauge" in generate_latest(metrics_registry).decode()
 
 
 def test_each_port_call_moves_its_series() -> None:

@@ -32,18 +32,17 @@ class _PoolCollector(Collector):
         self.usage: Callable[[], PoolUsage] | None = None
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        if self.usage is None:
-            return
-        usage = self.usage()
         connections = GaugeMetricFamily(
             "todo_db_pool_connections", "Connections of the database pool, by state.", labels=["state"]
         )
-        connections.add_metric(["in_use"], usage.in_use)
-        connections.add_metric(["idle"], usage.idle)
+        waiting = GaugeMetricFamily("todo_db_pool_waiting", "Units of work waiting for a database connection.")
+        if self.usage is not None:  # else no pool (in-memory storage): the families without samples
+            usage = self.usage()
+            connections.add_metric(["in_use"], usage.in_use)
+            connections.add_metric(["idle"], usage.idle)
+            waiting.add_metric([], usage.waiting)
         yield connections
-        yield GaugeMetricFamily(
-            "todo_db_pool_waiting", "Units of work waiting for a database connection.", value=usage.waiting
-        )
+        yield waiting
 
 
 class PrometheusMetrics:
