@@ -3,6 +3,7 @@ holds the real adapters to."""
 
 from __future__ import annotations
 
+import collections
 import copy
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,6 +13,7 @@ from typing import Any
 
 from application.due_keys import effective_due_key
 from application.errors import Conflict, InvalidToken
+from application.metrics import AgentKind, ChatOutcome, LimitName, TaskOperation
 from application.ports import (
     AgentEvent,
     AgentReply,
@@ -394,3 +396,40 @@ class FastPasswordHasher:
 
 
 __all__ += ["FastPasswordHasher"]
+
+
+@dataclass
+class InMemoryMetrics:
+    """A ``Metrics`` that keeps what it is told, for tests that assert counts."""
+
+    operations: collections.Counter[str] = field(default_factory=collections.Counter)
+    turns: collections.Counter[tuple[str, str]] = field(default_factory=collections.Counter)
+    model_calls: list[tuple[float, bool]] = field(default_factory=list)
+    breaker: list[bool] = field(default_factory=list)
+    limited: collections.Counter[str] = field(default_factory=collections.Counter)
+    store_errors: int = 0
+    db_errors: int = 0
+
+    def task_changed(self, operation: TaskOperation) -> None:
+        self.operations[operation] += 1
+
+    def chat_turn(self, agent: AgentKind, outcome: ChatOutcome) -> None:
+        self.turns[(agent, outcome)] += 1
+
+    def model_call(self, seconds: float, *, failed: bool) -> None:
+        self.model_calls.append((seconds, failed))
+
+    def circuit_breaker(self, is_open: bool) -> None:
+        self.breaker.append(is_open)
+
+    def rate_limited(self, limit: LimitName) -> None:
+        self.limited[limit] += 1
+
+    def rate_limit_store_error(self) -> None:
+        self.store_errors += 1
+
+    def database_error(self) -> None:
+        self.db_errors += 1
+
+
+__all__ += ["InMemoryMetrics"]

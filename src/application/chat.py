@@ -9,6 +9,7 @@ from application.chat_history import HistoryBudget, bound_history
 from application.chat_schemas import ChatAnswer, ChatRequest, ToolCallView
 from application.errors import AgentUnavailable
 from application.limits import ChatRateLimiter
+from application.metrics import NO_METRICS, AgentKind, ChatOutcome, Metrics
 from application.ports import (
     AgentReply,
     AgentTurn,
@@ -59,6 +60,8 @@ class SendChatMessage:
         tools: TaskTools,
         limiter: ChatRateLimiter | None = None,
         budget: HistoryBudget | None = None,
+        metrics: Metrics = NO_METRICS,
+        agent_kind: AgentKind = "offline",
     ) -> None:
         self._uow = uow
         self._clock = clock
@@ -66,6 +69,8 @@ class SendChatMessage:
         self._tools = tools
         self._limiter = limiter
         self._budget = budget or HistoryBudget()
+        self._metrics = metrics
+        self._agent_kind: AgentKind = agent_kind
 
     async def execute(self, owner_id: str, request: ChatRequest) -> ChatAnswer:
         """Run the turn and return the stored answer."""
@@ -114,6 +119,9 @@ class SendChatMessage:
         calls = [ToolCallView.of(call) for call in reply.tool_calls]
         return ChatAnswer(conversation_id=number, response=reply.text, tool_calls=calls)
 
+    def turn_ended(self, outcome: ChatOutcome) -> None:
+        self._metrics.chat_turn(self._agent_kind, outcome)
+
 
 class ChatTurn:
     """A started turn: the question is stored under ``conversation_id``; ``events()`` runs
@@ -150,8 +158,14 @@ class ChatTurn:
                     reply = event
                 else:
                     yield event
+            if reply is None:
+                raise AgentUnavailable("the assistant gave no answer")
+            answer = await self._chat.store_reply(self._owner_id, self.conversation_id, reply)
         except AgentUnavailable as exc:
+            self._chat.turn_ended("unavailable")
             raise AgentUnavailable(str(exc), exc.retry_after, self.conversation_id) from exc
-        if reply is None:
-            raise AgentUnavailable("the assistant gave no answer", conversation_id=self.conversation_id)
-        yield await self._chat.store_reply(self._owner_id, self.conversation_id, reply)
+        except Exception:
+            self._chat.turn_ended("error")
+            raise
+        self._chat.turn_ended("ok")
+        yield answer

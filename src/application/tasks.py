@@ -7,6 +7,7 @@ from datetime import timedelta, tzinfo
 
 import msgspec
 
+from application.metrics import NO_METRICS, Metrics
 from application.ports import Clock, IdempotencyRecord, Transaction, UnitOfWork, storable_number
 from application.schemas import UNSET, NewTask, TagCount, TagList, TaskChanges, TaskView
 from domain.due import Due, local_today, parse_due
@@ -28,9 +29,10 @@ async def _live_task(tx: Transaction, owner_id: str, task_id: int, *, lock: bool
 
 
 class _UseCase:
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Clock, metrics: Metrics = NO_METRICS) -> None:
         self._uow = uow
         self._clock = clock
+        self._metrics = metrics
 
 
 class AddTask(_UseCase):
@@ -55,6 +57,7 @@ class AddTask(_UseCase):
             async with self._uow.begin() as tx:
                 view = TaskView.of(await tx.tasks.add(task))
                 await tx.commit()
+            self._metrics.task_changed("create")
             return view
         fingerprint = hashlib.sha256(msgspec.json.encode(command)).hexdigest()
         try:
@@ -76,6 +79,7 @@ class AddTask(_UseCase):
             record = IdempotencyRecord(task.owner_id, key, fingerprint, msgspec.json.encode(view), task.created_at)
             await tx.idempotency.save(record)
             await tx.commit()
+        self._metrics.task_changed("create")
         return view
 
     async def _replay(self, tx: Transaction, owner_id: str, key: str, fingerprint: str) -> TaskView | None:
@@ -124,6 +128,7 @@ class UpdateTask(_UseCase):
                 task.reopen(now)
             await tx.tasks.update(task)
             await tx.commit()
+        self._metrics.task_changed("update")
         return TaskView.of(task)
 
 
@@ -137,6 +142,7 @@ class CompleteTask(_UseCase):
             task.complete(now, local_today(now, zone))
             await tx.tasks.update(task)
             await tx.commit()
+        self._metrics.task_changed("complete")
         return TaskView.of(task)
 
 
@@ -150,6 +156,7 @@ class ToggleTask(_UseCase):
             task.toggle(now, local_today(now, zone))
             await tx.tasks.update(task)
             await tx.commit()
+        self._metrics.task_changed("toggle")
         return TaskView.of(task)
 
 
@@ -163,6 +170,7 @@ class DeleteTask(_UseCase):
             task.trash(now)
             await tx.tasks.update(task)
             await tx.commit()
+        self._metrics.task_changed("delete")
         return TaskView.of(task)
 
 
@@ -178,6 +186,7 @@ class RestoreTask(_UseCase):
             task.restore(now)
             await tx.tasks.update(task)
             await tx.commit()
+        self._metrics.task_changed("restore")
         return TaskView.of(task)
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -59,6 +60,7 @@ class Settings:
     http_header_timeout: float = 10.0
     max_connections: int = 1000
     log_level: str = "INFO"
+    metrics_token: str | None = field(default=None, repr=False)
 
     @property
     def is_postgres(self) -> bool:
@@ -217,6 +219,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         http_header_timeout=float(_int(env, "HTTP_HEADER_TIMEOUT", 10, 1, 600)),
         max_connections=_int(env, "MAX_CONNECTIONS", 1000, 1, 1_000_000),
         log_level=_choice(env, "LOG_LEVEL", LOG_LEVELS, "INFO"),
+        metrics_token=(env.get("METRICS_TOKEN") or "").strip() or None,
     )
     if production:
         _check_production(settings)
@@ -235,4 +238,8 @@ def _check_production(settings: Settings) -> None:
         raise ConfigError(
             "APP_ENV=production needs PUBLIC_URL on https:// (the address users reach, e.g. your proxy's; "
             "tokens and cookies are bound to it)"
+        )
+    if settings.metrics_token is None:
+        logging.getLogger("todo_chatbot.config").warning(
+            "APP_ENV=production without METRICS_TOKEN: anyone who can reach /metrics can read it"
         )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dishka import AsyncContainer, Provider, Scope, from_context, make_async_container, provide, provide_all
+from prometheus_client import CollectorRegistry
 
 from adapters.agents.offline import OfflineChatAgent
 from adapters.agents.openai_agent import create_openai_agent
@@ -23,6 +24,7 @@ from adapters.auth import (
 )
 from adapters.clock import SystemClock
 from adapters.limits import InProcessRateLimiter
+from adapters.metrics import PrometheusMetrics
 from adapters.persistence import migrate
 from adapters.persistence.asyncpg_uow import AsyncpgHealthProbe, AsyncpgUnitOfWork, create_asyncpg_pool
 from adapters.persistence.engine import create_engine
@@ -33,6 +35,7 @@ from application.accounts import CurrentSession, IssueSessionToken, SignIn, Sign
 from application.chat import SendChatMessage
 from application.chat_conversations import DeleteConversation, GetConversation, ListConversations
 from application.limits import AuthAttemptLimits, ChatRateLimiter
+from application.metrics import AgentKind, Metrics
 from application.ports import (
     ChatAgent,
     Clock,
@@ -56,6 +59,7 @@ from application.tasks import (
 )
 from application.tools import TaskOperations, TaskTools
 from entrypoints.config import ConfigError, Settings
+from entrypoints.version import package_version
 
 
 class CoreProvider(Provider):
@@ -89,17 +93,24 @@ class PersistenceProvider(Provider):
     scope = Scope.APP
 
     @provide
-    async def storage(self, settings: Settings) -> AsyncIterator[Storage]:
+    async def storage(
+        self, settings: Settings, metrics: Metrics, exporter: PrometheusMetrics
+    ) -> AsyncIterator[Storage]:
+        # Failures are counted through the port; the exporter reads the pool when scraped.
         if settings.is_postgres:
             pool = await create_asyncpg_pool(settings.database_url, settings.db_pool_size)
             try:
-                yield Storage(AsyncpgUnitOfWork(pool), AsyncpgHealthProbe(pool))
+                pg_uow = AsyncpgUnitOfWork(pool, metrics)
+                exporter.watch_pool(pg_uow.pool_usage)
+                yield Storage(pg_uow, AsyncpgHealthProbe(pool, metrics=metrics))
             finally:
                 await pool.close()
             return
         engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
         try:
-            yield Storage(SqlUnitOfWork(engine), SqlHealthProbe(engine))
+            sql_uow = SqlUnitOfWork(engine, metrics)
+            exporter.watch_pool(sql_uow.pool_usage)
+            yield Storage(sql_uow, SqlHealthProbe(engine, metrics=metrics))
         finally:
             await engine.dispose()
 
@@ -150,7 +161,7 @@ class ChatProvider(Provider):
     conversations = provide_all(ListConversations, GetConversation, DeleteConversation)
 
     @provide
-    async def agent(self, settings: Settings) -> AsyncIterator[ChatAgent]:
+    async def agent(self, settings: Settings, metrics: Metrics) -> AsyncIterator[ChatAgent]:
         model = settings.model
         if model is None:
             yield OfflineChatAgent()
@@ -163,6 +174,7 @@ class ChatProvider(Provider):
             timeout_seconds=model.timeout_seconds,
             max_retries=model.max_retries,
             max_steps=model.max_steps,
+            metrics=metrics,
         )
         yield agent
         await agent.close()
@@ -176,9 +188,12 @@ class ChatProvider(Provider):
         agent: ChatAgent,
         tools: TaskTools,
         limiter: RateLimiter,
+        metrics: Metrics,
     ) -> SendChatMessage:
-        chat_limit = ChatRateLimiter(limiter, settings.chat_rate_limit) if settings.chat_rate_limit > 0 else None
-        return SendChatMessage(uow, clock, agent, tools, chat_limit)
+        per_minute = settings.chat_rate_limit
+        chat_limit = ChatRateLimiter(limiter, per_minute, metrics) if per_minute > 0 else None
+        kind: AgentKind = "offline" if settings.model is None else "openai"
+        return SendChatMessage(uow, clock, agent, tools, chat_limit, metrics=metrics, agent_kind=kind)
 
 
 class AccountProvider(Provider):
@@ -193,8 +208,8 @@ class AccountProvider(Provider):
         return InProcessRateLimiter(clock)
 
     @provide
-    def attempt_limits(self, settings: Settings, limiter: RateLimiter) -> AuthAttemptLimits:
-        return AuthAttemptLimits(limiter, settings.auth_rate_limit, settings.auth_rate_limit_per_ip)
+    def attempt_limits(self, settings: Settings, limiter: RateLimiter, metrics: Metrics) -> AuthAttemptLimits:
+        return AuthAttemptLimits(limiter, settings.auth_rate_limit, settings.auth_rate_limit_per_ip, metrics)
 
     @provide
     def password_hasher(self) -> Iterator[PasswordHasher]:
@@ -203,8 +218,26 @@ class AccountProvider(Provider):
         hasher.close()
 
 
+class MetricsProvider(Provider):
+    """Prometheus metrics on a registry of this container's own (``GET /metrics`` renders it)."""
+
+    scope = Scope.APP
+
+    @provide
+    def registry(self) -> CollectorRegistry:
+        return CollectorRegistry()
+
+    @provide
+    def prometheus(self, registry: CollectorRegistry) -> PrometheusMetrics:
+        return PrometheusMetrics(registry, package_version())
+
+    @provide
+    def metrics(self, prometheus: PrometheusMetrics) -> Metrics:
+        return prometheus
+
+
 def default_providers() -> list[Provider]:
-    return [CoreProvider(), PersistenceProvider(), AuthProvider(), ChatProvider(), AccountProvider()]
+    return [CoreProvider(), PersistenceProvider(), AuthProvider(), ChatProvider(), AccountProvider(), MetricsProvider()]
 
 
 def make_container(settings: Settings, *overrides: Provider) -> AsyncContainer:

@@ -76,13 +76,13 @@ def stop(process: subprocess.Popen[bytes]) -> int:
 
 
 @contextmanager
-def run_server(workdir: Path, database_url: str, **env: str) -> Iterator[RunningServer]:
-    """Run ``todo-chatbot serve`` until the block ends.
+def run_server(workdir: Path, database_url: str, port: int | None = None, **env: str) -> Iterator[RunningServer]:
+    """Run ``todo-chatbot serve`` until the block ends (on ``port``, else a free one).
 
     The process runs from the current directory so that coverage of the subprocess lands
     beside the test run's own data; its files (key, log) live in ``workdir``.
     """
-    port = free_port()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     key_file = workdir / "signing-key.pem"
     log_file = workdir / f"server-{port}.log"

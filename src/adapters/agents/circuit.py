@@ -13,14 +13,21 @@ class CircuitBreaker:
     """Opens after ``threshold`` consecutive failed calls; while open, calls fail at once
     with ``AgentUnavailable`` (``retry_after`` = the seconds left). After ``reset_after``
     seconds it is half-open: one trial call goes through; its success closes the circuit,
-    its failure opens it again. ``clock`` (monotonic seconds) is injectable for tests."""
+    its failure opens it again. ``clock`` (monotonic seconds) is injectable for tests.
+    ``on_change`` hears True when the circuit opens and False when a success closes it
+    (half-open still counts as open)."""
 
     def __init__(
-        self, threshold: int = 5, reset_after: float = 30.0, clock: Callable[[], float] = time.monotonic
+        self,
+        threshold: int = 5,
+        reset_after: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+        on_change: Callable[[bool], None] | None = None,
     ) -> None:
         self.threshold = threshold
         self.reset_after = reset_after
         self._clock = clock
+        self._on_change = on_change
         self._failures = 0
         self._opened_at: float | None = None
         self._trial = False
@@ -44,15 +51,21 @@ class CircuitBreaker:
         self._trial = True
 
     def record_success(self) -> None:
+        was_open = self._opened_at is not None
         self._failures = 0
         self._opened_at = None
         self._trial = False
+        if was_open and self._on_change is not None:
+            self._on_change(False)
 
     def record_failure(self) -> None:
+        was_open = self._opened_at is not None
         self._failures += 1
-        if self._opened_at is not None or self._failures >= self.threshold:
+        if was_open or self._failures >= self.threshold:
             self._opened_at = self._clock()
         self._trial = False
+        if not was_open and self._opened_at is not None and self._on_change is not None:
+            self._on_change(True)
 
     def release(self) -> None:
         """A call ended with neither success nor failure (cancelled): free the trial slot."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from adapters.agents.openai_prompt import system_prompt
 from adapters.agents.openai_responses import ResponsesDialect
 from adapters.agents.openai_wire import Dialect, ModelCall, ModelFailure, ModelStep, to_json
 from application.errors import AgentUnavailable
+from application.metrics import NO_METRICS, Metrics
 from application.ports import (
     AgentEvent,
     AgentReply,
@@ -86,6 +88,7 @@ class OpenAIChatAgent:
         backoff: float = 0.5,
         breaker: CircuitBreaker | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         if api_style not in {RESPONSES, CHAT_COMPLETIONS}:
             raise ValueError(f"unknown API style {api_style!r}")
@@ -95,8 +98,9 @@ class OpenAIChatAgent:
         self._max_steps = max_steps
         self._retries = retries
         self._backoff = backoff
-        self.breaker = breaker or CircuitBreaker()
+        self.breaker = breaker or CircuitBreaker(on_change=metrics.circuit_breaker)
         self._sleep = sleep
+        self._metrics = metrics
 
     async def close(self) -> None:
         await self._client.close()
@@ -152,11 +156,13 @@ class OpenAIChatAgent:
         for attempt in range(self._retries + 1):
             self.breaker.before_call()
             streamed = False
+            started = time.perf_counter()
             try:
                 async for piece in self._dialect.step(self._client, self._model, system, items, tools, turn.stream):
                     streamed = streamed or isinstance(piece, str)
                     yield piece
             except (openai.APIError, ModelFailure) as exc:
+                self._metrics.model_call(time.perf_counter() - started, failed=True)
                 self.breaker.record_failure()
                 wait = self._delay(attempt, exc)
                 if streamed or wait is None:
@@ -166,6 +172,7 @@ class OpenAIChatAgent:
             except BaseException:
                 self.breaker.release()
                 raise
+            self._metrics.model_call(time.perf_counter() - started, failed=False)
             self.breaker.record_success()
             return
 
@@ -192,8 +199,11 @@ def create_openai_agent(
     max_retries: int,
     max_steps: int,
     breaker: CircuitBreaker | None = None,
+    metrics: Metrics = NO_METRICS,
 ) -> OpenAIChatAgent:
     """The agent with its own client: the settings' timeout, the client's retries off (the
     agent retries the model call itself, never a tool). A local server needs no key."""
     client = AsyncOpenAI(api_key=api_key or "not-needed", base_url=base_url, timeout=timeout_seconds, max_retries=0)
-    return OpenAIChatAgent(client, model, api_style, max_steps=max_steps, retries=max_retries, breaker=breaker)
+    return OpenAIChatAgent(
+        client, model, api_style, max_steps=max_steps, retries=max_retries, breaker=breaker, metrics=metrics
+    )

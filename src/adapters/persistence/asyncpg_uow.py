@@ -16,10 +16,16 @@ from adapters.persistence.asyncpg_repositories import (
     AsyncpgTaskRepository,
     Session,
 )
-from adapters.persistence.engine import CONNECT_TIMEOUT_SECONDS, translate, translated_errors
+from adapters.persistence.engine import (
+    CONNECT_TIMEOUT_SECONDS,
+    is_database_failure,
+    translate,
+    translated_errors,
+)
 from adapters.persistence.migrate import head
 from adapters.persistence.urls import database_target
 from application.errors import Conflict, StorageUnavailable
+from application.metrics import NO_METRICS, Metrics, PoolUsage
 
 PING_TIMEOUT_SECONDS = 2.0
 
@@ -76,34 +82,48 @@ class AsyncpgTransaction:
 
 class AsyncpgUnitOfWork:
     """``UnitOfWork`` on an asyncpg pool (``create_asyncpg_pool``); leaving a block without
-    ``commit()`` rolls back. The caller owns the pool and closes it."""
+    ``commit()`` rolls back. The caller owns the pool and closes it. Database failures
+    seen by a block are reported to ``metrics``."""
 
-    def __init__(self, pool: Any) -> None:
+    def __init__(self, pool: Any, metrics: Metrics = NO_METRICS) -> None:
         self._pool = pool
         # asyncpg's pool queue lets newcomers overtake woken waiters; under load that starves
         # some requests (p99 > 1 s at c=64). asyncio.Semaphore is first come, first served.
         self._gate = asyncio.Semaphore(pool.get_max_size())
+        self.metrics = metrics
+        self.waiting = 0
 
     def begin(self) -> _Block:
-        return _Block(self._pool, self._gate)
+        return _Block(self._pool, self._gate, self)
+
+    def pool_usage(self) -> PoolUsage:
+        """The pool now: connections in use and idle, blocks waiting for a connection."""
+        size, idle = self._pool.get_size(), self._pool.get_idle_size()
+        return PoolUsage(in_use=size - idle, idle=idle, waiting=self.waiting)
 
 
 class _Block:
     """One ``async with uow.begin()`` block: a class rather than a generator-based context
     manager, which costs a few per cent of a request on this path (measured)."""
 
-    __slots__ = ("_gate", "_pool", "_session")
+    __slots__ = ("_gate", "_pool", "_session", "_uow")
 
-    def __init__(self, pool: Any, gate: asyncio.Semaphore) -> None:
+    def __init__(self, pool: Any, gate: asyncio.Semaphore, uow: AsyncpgUnitOfWork) -> None:
         self._pool = pool
         self._gate = gate
+        self._uow = uow
 
     async def __aenter__(self) -> AsyncpgTransaction:
-        await self._gate.acquire()
+        self._uow.waiting += 1
+        try:
+            await self._gate.acquire()
+        finally:
+            self._uow.waiting -= 1
         try:
             connection = await self._pool.acquire()  # the gate guarantees a free slot
         except Exception as exc:
             self._gate.release()
+            self._uow.metrics.database_error()
             core = translate(exc)
             if core is None:
                 raise
@@ -114,7 +134,9 @@ class _Block:
         self._session = Session(connection)
         return AsyncpgTransaction(self._session)
 
-    async def __aexit__(self, *exc_info: object) -> None:
+    async def __aexit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
+        if exc is not None and is_database_failure(exc):
+            self._uow.metrics.database_error()
         session = self._session
         connection = session.connection
         try:
@@ -139,11 +161,13 @@ def _discard(connection: Any) -> None:
 
 
 class AsyncpgHealthProbe:
-    """``HealthProbe`` on an asyncpg pool; every check gives up after two seconds."""
+    """``HealthProbe`` on an asyncpg pool; every check gives up after two seconds. A failed
+    check counts as a database error in ``metrics``."""
 
-    def __init__(self, pool: Any, timeout: float = PING_TIMEOUT_SECONDS) -> None:
+    def __init__(self, pool: Any, timeout: float = PING_TIMEOUT_SECONDS, metrics: Metrics = NO_METRICS) -> None:
         self._pool = pool
         self._timeout = timeout
+        self._metrics = metrics
         self._head: str | None = None
 
     async def ping(self) -> None:
@@ -170,4 +194,8 @@ class AsyncpgHealthProbe:
                     finally:
                         await self._pool.release(connection)
         except TimeoutError:
+            self._metrics.database_error()
             raise StorageUnavailable("database did not answer in time") from None
+        except StorageUnavailable:
+            self._metrics.database_error()
+            raise

@@ -3,6 +3,7 @@ of library errors into the core's error types."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +29,7 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
     sa_exc.OperationalError,
     sa_exc.InterfaceError,
 )
+_DRIVER_ERRORS: tuple[type[BaseException], ...] = (sa_exc.SQLAlchemyError, sqlite3.Error)
 try:  # asyncpg's own errors, when raised outside SQLAlchemy (connect, the raw adapter)
     import asyncpg
 
@@ -40,6 +42,7 @@ try:  # asyncpg's own errors, when raised outside SQLAlchemy (connect, the raw a
         asyncpg.InternalClientError,  # e.g. a connection whose server went away mid-protocol
     )
     _CONFLICT: tuple[type[BaseException], ...] = (sa_exc.IntegrityError, asyncpg.IntegrityConstraintViolationError)
+    _DRIVER_ERRORS += (asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError)
 except ImportError:  # pragma: no cover - asyncpg is a dependency
     _CONFLICT = (sa_exc.IntegrityError,)
 
@@ -51,6 +54,14 @@ def translate(exc: BaseException) -> BaseException | None:
     if isinstance(exc, _UNAVAILABLE) or (isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated):
         return StorageUnavailable("database unavailable")
     return None
+
+
+def is_database_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` is the database failing (what ``todo_db_errors_total`` counts): it is
+    unreachable, or a library error that is not a conflict between concurrent writes."""
+    if isinstance(exc, StorageUnavailable):
+        return True
+    return isinstance(exc, _DRIVER_ERRORS) and not isinstance(translate(exc), Conflict)
 
 
 @contextmanager
@@ -129,6 +140,7 @@ __all__ = [
     "async_database_url",
     "create_engine",
     "ensure_sqlite_directory",
+    "is_database_failure",
     "is_postgres",
     "translate",
     "translated_errors",

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.persistence.engine import translated_errors
 from adapters.persistence.migrate import head
 from application.errors import StorageUnavailable
+from application.metrics import NO_METRICS, Metrics
 
 PING_TIMEOUT_SECONDS = 2.0
 _SELECT_ONE = text("SELECT 1")
@@ -18,15 +19,23 @@ _VERSION = text("SELECT version_num FROM alembic_version")
 
 
 class SqlHealthProbe:
-    """``HealthProbe`` on a SQLAlchemy engine; every check gives up after two seconds."""
+    """``HealthProbe`` on a SQLAlchemy engine; every check gives up after two seconds. A
+    failed ping counts as a database error in ``metrics``."""
 
-    def __init__(self, engine: AsyncEngine, timeout: float = PING_TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self, engine: AsyncEngine, timeout: float = PING_TIMEOUT_SECONDS, metrics: Metrics = NO_METRICS
+    ) -> None:
         self._engine = engine
         self._timeout = timeout
+        self._metrics = metrics
         self._head: str | None = None
 
     async def ping(self) -> None:
-        await self._scalar(_SELECT_ONE)
+        try:
+            await self._scalar(_SELECT_ONE)
+        except StorageUnavailable:
+            self._metrics.database_error()
+            raise
 
     async def schema_is_current(self) -> bool:
         if self._head is None:

@@ -8,10 +8,11 @@ from collections.abc import AsyncIterator
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.persistence.engine import is_postgres, translated_errors
+from adapters.persistence.engine import is_database_failure, is_postgres, translated_errors
 from adapters.persistence.sql_accounts import SqlAccountRepository, SqlSessionRepository
 from adapters.persistence.sql_conversations import SqlConversationRepository, SqlIdempotencyRecords
 from adapters.persistence.sql_tasks import SqlTaskRepository
+from application.metrics import NO_METRICS, Metrics, PoolUsage
 
 
 class SqlTransaction:
@@ -39,16 +40,40 @@ class SqlTransaction:
 
 class SqlUnitOfWork:
     """``UnitOfWork`` on a SQLAlchemy ``AsyncEngine``: a pooled connection is checked out
-    for each ``begin()`` block only; leaving without ``commit()`` rolls back."""
+    for each ``begin()`` block only; leaving without ``commit()`` rolls back. Database
+    failures seen by a block are reported to ``metrics``."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, metrics: Metrics = NO_METRICS) -> None:
         self._engine = engine
         self._postgres = is_postgres(engine)
+        self._metrics = metrics
+        self._waiting = 0
+
+    def pool_usage(self) -> PoolUsage:
+        """The pool now: connections in use and idle, blocks waiting for a connection."""
+        pool = self._engine.pool
+        in_use = int(getattr(pool, "checkedout", lambda: 0)())
+        idle = int(getattr(pool, "checkedin", lambda: 0)())
+        return PoolUsage(in_use=in_use, idle=idle, waiting=self._waiting)
 
     @contextlib.asynccontextmanager
     async def begin(self) -> AsyncIterator[SqlTransaction]:
-        with translated_errors():
-            connection = await self._engine.connect()
+        try:
+            async with self._transaction() as tx:
+                yield tx
+        except Exception as exc:
+            if is_database_failure(exc):
+                self._metrics.database_error()
+            raise
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[SqlTransaction]:
+        self._waiting += 1
+        try:
+            with translated_errors():
+                connection = await self._engine.connect()
+        finally:
+            self._waiting -= 1
         try:
             with translated_errors():
                 await connection.begin()

@@ -23,8 +23,10 @@ from entrypoints.http.cors import CorsPolicy
 from entrypoints.http.deps import resolve_services
 from entrypoints.http.edge import Edge, ResponseObserver
 from entrypoints.http.health import HealthController
+from entrypoints.http.metrics import metrics, resolve_registry
 from entrypoints.http.openapi import docs_router, openapi_config
 from entrypoints.http.problems import exception_handlers
+from entrypoints.http.request_metrics import RequestMetrics
 from entrypoints.http.tasks import TaskController
 from entrypoints.http.web import load_assets, web_page
 from entrypoints.ioc import make_container
@@ -68,6 +70,7 @@ def create_app(settings: Settings, *providers: Provider) -> Litestar:
     # Litestar does not run a mounted app's lifespan: the MCP session manager runs in ours.
     lifespans = [_container_lifespan(container), mcp.lifespan]
     accounts = [AccountController] if settings.accounts else []  # ACCOUNTS=false: these paths are 404
+    request_metrics = RequestMetrics()
     app = Litestar(
         route_handlers=[
             HealthController,
@@ -76,18 +79,27 @@ def create_app(settings: Settings, *providers: Provider) -> Litestar:
             *accounts,
             web_page,
             docs_router(),
+            metrics,
             *mcp.route_handlers,
         ],
-        state=State({"container": container, "services": {}, "settings": settings, "web_assets": load_assets()}),
+        state=State(
+            {
+                "container": container,
+                "services": {},
+                "settings": settings,
+                "web_assets": load_assets(),
+                "request_metrics": request_metrics,
+            }
+        ),
         lifespan=lifespans,
-        on_startup=[resolve_services, _freeze_heap],
+        on_startup=[resolve_services, resolve_registry, _freeze_heap],
         exception_handlers=exception_handlers(settings.debug),
         openapi_config=openapi_config(package_version()),
         request_max_body_size=MAX_BODY_BYTES,
         debug=False,
         logging_config=None,
     )
-    observers: list[ResponseObserver] = [log_request]
+    observers: list[ResponseObserver] = [log_request, request_metrics.observe]
     cors = CorsPolicy(frontend_origins(settings)) if settings.frontend_origins else None
     # Outside Litestar's exception handling and routing: unknown paths and 405s pass it too.
     app.asgi_handler = Edge(app.asgi_handler, host_rules(settings), observers, cors)

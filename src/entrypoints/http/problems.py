@@ -21,6 +21,7 @@ from application.errors import (
 )
 from application.errors import Unavailable as DependencyUnavailable
 from application.ports import RateDecision
+from entrypoints.http.failures import log_failure
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_JSON_BYTES = PROBLEM_JSON.encode()
@@ -142,7 +143,8 @@ def _rate_limited(_: Request[Any, Any, Any], exc: RateLimited) -> Response[dict[
     return problem(429, str(exc), headers={"Retry-After": str(exc.retry_after), **rate_limit_headers(exc.quota)})
 
 
-def _unavailable(_: Request[Any, Any, Any], exc: DependencyUnavailable) -> Response[dict[str, Any]]:
+def _unavailable(request: Request[Any, Any, Any], exc: DependencyUnavailable) -> Response[dict[str, Any]]:
+    log_failure(exc, request.scope.get("request_id"), 503)  # issue 12: every 5xx logged once
     extra: dict[str, Any] = {}
     if isinstance(exc, AgentUnavailable) and exc.conversation_id is not None:
         extra["conversation_id"] = exc.conversation_id
@@ -155,7 +157,7 @@ def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, A
 
 def make_internal_handler(debug: bool) -> Callable[[Request[Any, Any, Any], Exception], Response[dict[str, Any]]]:
     def _internal(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
-        log.error("unhandled error", exc_info=exc, extra={"request_id": request.scope.get("request_id")})
+        log_failure(exc, request.scope.get("request_id"))  # issue 12: frames, no driver message
         detail = f"{type(exc).__name__}: {exc}" if debug else "an unexpected error occurred"
         return problem(HTTP_500_INTERNAL_SERVER_ERROR, detail)
 

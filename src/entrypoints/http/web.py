@@ -15,7 +15,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
 PAGE_PATHS = ("/", "/assets/")
-"""Where the page lives; the middleware gives these paths the page's CSP."""
+"""Where the page lives (its CSP row is in ``security_headers``)."""
 _TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".html": "text/html"}
 
 
