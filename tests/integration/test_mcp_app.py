@@ -107,3 +107,14 @@ async def test_health_and_metadata_are_public_on_the_app(tmp_path: Path) -> None
     assert metadata.json() == nested.json()
     assert metadata.json()["resource"] == f"{PUBLIC_URL}/mcp"
     assert metadata.json()["authorization_servers"] == [PUBLIC_URL], "standalone: the server is its own issuer"
+
+
+async def test_mcp_callers_count_as_active_users_and_their_route_is_the_mount(tmp_path: Path) -> None:
+    async with application(tmp_path) as app:
+        async with mcp(app, await token(app, "mia")) as client:
+            await client.call_tool("list_tasks", {})
+        async with http(app) as plain:
+            scraped = (await plain.get("/metrics")).text
+    assert "todo_active_users 1" in scraped
+    assert 'route="/mcp",status="200"' in scraped
+    assert "mia" not in scraped

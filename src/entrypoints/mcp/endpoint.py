@@ -85,6 +85,7 @@ class McpEndpoint:
             await refuse_accept(send)
             return
         scope[CALLER_KEY] = context
+        scope["user_id"] = context.owner_id  # the access log and todo_active_users, as for REST
         await self._handle(scope, receive, cleaning_send(send))
 
     async def _authenticate(self, scope: Any, send: Any) -> ToolContext | None:

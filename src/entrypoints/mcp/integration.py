@@ -76,7 +76,7 @@ def _health_handler(names: list[str]) -> HTTPRouteHandler:
 
 
 def _mount(endpoint: McpEndpoint) -> ASGIRouteHandler:
-    @asgi(MOUNT_PATH, is_mount=True, copy_scope=True)
+    @asgi(MOUNT_PATH, is_mount=True, copy_scope=False)  # the outer layer reads the caller it sets
     async def mcp_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
         await endpoint(scope, receive, send)
 
