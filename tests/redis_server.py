@@ -10,7 +10,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 START_TIMEOUT = 10.0
@@ -27,12 +27,21 @@ class RedisServer:
     port: int
     process: subprocess.Popen[bytes]
     workdir: Path
+    _stalls: list[socket.socket] = field(default_factory=list)
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
+    def stall(self, seconds: float) -> None:
+        """Keep the server busy for ``seconds`` (``DEBUG SLEEP``: a slow Redis), without waiting."""
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+        sock.sendall(f"DEBUG SLEEP {seconds}\r\n".encode())
+        self._stalls.append(sock)
+
     def stop(self) -> None:
+        for sock in self._stalls:
+            sock.close()
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -59,7 +68,7 @@ def start_redis() -> RedisServer:
     workdir = Path(tempfile.mkdtemp(prefix="todo-redis-"))
     port = _free_port()
     command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-               "--dir", str(workdir)]  # fmt: skip
+               "--dir", str(workdir), "--enable-debug-command", "local"]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + START_TIMEOUT
     while not _ping(port):

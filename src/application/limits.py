@@ -69,3 +69,20 @@ class AuthAttemptLimits:
             return _refuse_if_over(by_ip, self._metrics, "sign_in")
         by_email = await _count(self._limiter, email_key(email), self.per_email)
         return _refuse_if_over(tightest(by_ip, by_email), self._metrics, "sign_in")
+
+
+class RequestRateLimit:
+    """``RATE_LIMIT_PER_IP``: requests per client address in any rolling minute, on every
+    route but health, readiness and metrics. Counted by the outer HTTP layer."""
+
+    def __init__(self, limiter: RateLimiter, per_minute: int, metrics: Metrics = NO_METRICS) -> None:
+        self._limiter = limiter
+        self.per_minute = per_minute
+        self._metrics = metrics
+
+    async def check(self, client_ip: str) -> RateDecision:
+        """Count one request from ``client_ip``; a refused one is counted on the metric."""
+        decision = await self._limiter.hit(f"ip:{client_ip}", self.per_minute, MINUTE)
+        if not decision.allowed:
+            self._metrics.rate_limited("ip")
+        return decision

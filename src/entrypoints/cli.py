@@ -42,6 +42,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         access_log=False,
         timeout_graceful_shutdown=10,
         server_header=False,
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies) or None,
     )
     return 0
 

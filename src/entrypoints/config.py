@@ -10,6 +10,8 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from entrypoints.secrets import SecretFileError, with_secret_files
+
 MIN_SECRET_LENGTH = 32
 
 
@@ -26,7 +28,7 @@ class ApiStyle(StrEnum):
 class ModelSettings:
     """The language model, when one is configured (else the offline agent answers)."""
 
-    api_key: str | None
+    api_key: str | None = field(repr=False)
     base_url: str | None
     model: str
     api_style: ApiStyle
@@ -37,12 +39,12 @@ class ModelSettings:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    database_url: str = "sqlite+aiosqlite:///./var/todo.db"
+    database_url: str = field(default="sqlite+aiosqlite:///./var/todo.db", repr=False)
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str = "http://127.0.0.1:8000"
     better_auth_url: str | None = None
-    better_auth_secret: str | None = None
+    better_auth_secret: str | None = field(default=None, repr=False)
     better_auth_issuer: str | None = None
     better_auth_audience: str | None = None
     signing_key_file: Path = Path("./var/signing-key.pem")
@@ -61,6 +63,9 @@ class Settings:
     max_connections: int = 1000
     log_level: str = "INFO"
     metrics_token: str | None = field(default=None, repr=False)
+    rate_limit_per_ip: int = 100
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
+    redis_url: str | None = field(default=None, repr=False)
 
     @property
     def is_postgres(self) -> bool:
@@ -124,7 +129,7 @@ def _url(env: Mapping[str, str], name: str) -> str | None:
         return None
     parts = urlsplit(raw)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise ConfigError(f"{name} must be an http(s) URL, got {raw!r}")
+        raise ConfigError(f"{name} must be an http(s) URL")  # the value may hold credentials
     return raw.rstrip("/")
 
 
@@ -172,13 +177,29 @@ def _model(env: Mapping[str, str]) -> ModelSettings | None:
     return ModelSettings(key, base_url, model, style, timeout_seconds=timeout)
 
 
+LOOPBACK = ("127.0.0.1", "::1")
+"""Proxies believed by default, as uvicorn's ``forwarded_allow_ips`` (a proxy on the host)."""
+
+
+def _redis_url(env: Mapping[str, str]) -> str | None:
+    raw = (env.get("REDIS_URL") or "").strip()
+    if not raw:
+        return None
+    if urlsplit(raw).scheme not in {"redis", "rediss", "unix"}:
+        raise ConfigError("REDIS_URL must be redis://HOST:PORT/DB, rediss://... or unix://PATH")
+    return raw
+
+
 def _csv(raw: str | None) -> tuple[str, ...]:
     return tuple(item.strip().rstrip("/") for item in (raw or "").split(",") if item.strip())
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and validate the settings; raise ``ConfigError`` naming the bad variable."""
-    env = os.environ if env is None else env
+    try:
+        env = with_secret_files(os.environ if env is None else env)
+    except SecretFileError as exc:
+        raise ConfigError(str(exc)) from None
     app_env = (env.get("APP_ENV") or "development").strip().lower()
     if app_env not in {"development", "production"}:
         raise ConfigError(f"APP_ENV must be development or production, got {app_env!r}")
@@ -220,6 +241,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_connections=_int(env, "MAX_CONNECTIONS", 1000, 1, 1_000_000),
         log_level=_choice(env, "LOG_LEVEL", LOG_LEVELS, "INFO"),
         metrics_token=(env.get("METRICS_TOKEN") or "").strip() or None,
+        rate_limit_per_ip=_int(env, "RATE_LIMIT_PER_IP", 100, 0, 1_000_000),
+        trusted_proxies=_csv(env.get("TRUSTED_PROXIES", ",".join(LOOPBACK))),
+        redis_url=_redis_url(env),
     )
     if production:
         _check_production(settings)

@@ -24,6 +24,7 @@ from adapters.auth import (
 )
 from adapters.clock import SystemClock
 from adapters.limits import InProcessRateLimiter
+from adapters.limits.redis_store import redis_rate_limiter
 from adapters.metrics import PrometheusMetrics
 from adapters.persistence import migrate
 from adapters.persistence.asyncpg_uow import AsyncpgHealthProbe, AsyncpgUnitOfWork, create_asyncpg_pool
@@ -34,7 +35,7 @@ from adapters.persistence.urls import UnsupportedDatabaseUrl, database_target
 from application.accounts import CurrentSession, IssueSessionToken, SignIn, SignOut, SignUp
 from application.chat import SendChatMessage
 from application.chat_conversations import DeleteConversation, GetConversation, ListConversations
-from application.limits import AuthAttemptLimits, ChatRateLimiter
+from application.limits import AuthAttemptLimits, ChatRateLimiter, RequestRateLimit
 from application.metrics import AgentKind, Metrics
 from application.ports import (
     ChatAgent,
@@ -196,16 +197,32 @@ class ChatProvider(Provider):
         return SendChatMessage(uow, clock, agent, tools, chat_limit, metrics=metrics, agent_kind=kind)
 
 
+class LimitsProvider(Provider):
+    """Where every limit is counted: Redis when ``REDIS_URL`` is set (shared by all
+    instances), else this process's memory."""
+
+    scope = Scope.APP
+
+    @provide
+    async def rate_limiter(self, settings: Settings, clock: Clock, metrics: Metrics) -> AsyncIterator[RateLimiter]:
+        if settings.redis_url is None:
+            yield InProcessRateLimiter(clock)
+            return
+        shared = redis_rate_limiter(settings.redis_url, clock, metrics)
+        yield shared
+        await shared.close()
+
+    @provide
+    def request_limit(self, settings: Settings, limiter: RateLimiter, metrics: Metrics) -> RequestRateLimit:
+        return RequestRateLimit(limiter, settings.rate_limit_per_ip, metrics)
+
+
 class AccountProvider(Provider):
     """Built-in accounts: argon2id passwords, sessions in the database, attempt limits
-    counted by the rate limiter (in-process)."""
+    counted by the rate limiter."""
 
     scope = Scope.APP
     use_cases = provide_all(SignUp, SignIn, SignOut, CurrentSession, IssueSessionToken)
-
-    @provide
-    def rate_limiter(self, clock: Clock) -> RateLimiter:
-        return InProcessRateLimiter(clock)
 
     @provide
     def attempt_limits(self, settings: Settings, limiter: RateLimiter, metrics: Metrics) -> AuthAttemptLimits:
@@ -237,7 +254,15 @@ class MetricsProvider(Provider):
 
 
 def default_providers() -> list[Provider]:
-    return [CoreProvider(), PersistenceProvider(), AuthProvider(), ChatProvider(), AccountProvider(), MetricsProvider()]
+    return [
+        CoreProvider(),
+        PersistenceProvider(),
+        AuthProvider(),
+        ChatProvider(),
+        LimitsProvider(),
+        AccountProvider(),
+        MetricsProvider(),
+    ]
 
 
 def make_container(settings: Settings, *overrides: Provider) -> AsyncContainer:

@@ -3,20 +3,43 @@ store added later runs these same tests)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from adapters.limits import InProcessRateLimiter, in_process
-from application.ports import Clock, RateLimiter
-from tests.fakes import FixedClock
+from adapters.limits.redis_store import RedisRateLimiter, redis_rate_limiter
+from application.ports import RateLimiter
+from tests.fakes import FixedClock, InMemoryMetrics
+from tests.redis_server import RedisServer, running_redis
 
-LIMITERS: dict[str, Callable[[Clock], RateLimiter]] = {"in-process": InProcessRateLimiter}
+
+@pytest.fixture(scope="module")
+def redis_server() -> Iterator[RedisServer]:
+    with running_redis() as server:
+        yield server
 
 
-@pytest.fixture(params=list(LIMITERS))
-def limiter(request: pytest.FixtureRequest, clock: FixedClock) -> RateLimiter:
-    return LIMITERS[request.param](clock)
+@pytest.fixture(params=["in-process", "redis"])
+async def limiter(request: pytest.FixtureRequest, clock: FixedClock) -> AsyncIterator[RateLimiter]:
+    if request.param == "in-process":
+        yield InProcessRateLimiter(clock)
+        return
+    shared = redis_rate_limiter(request.getfixturevalue("redis_server").url, clock)
+    yield _Namespaced(shared, uuid.uuid4().hex)
+    await shared.close()
+
+
+class _Namespaced:
+    """Keys of one test apart from the others' on the shared server."""
+
+    def __init__(self, limiter: RedisRateLimiter, prefix: str) -> None:
+        self._limiter, self._prefix = limiter, prefix
+
+    async def hit(self, key: str, limit: int, window_seconds: int) -> object:
+        return await self._limiter.hit(f"{self._prefix}:{key}", limit, window_seconds)
 
 
 async def test_hits_are_counted_until_the_limit_then_refused(limiter: RateLimiter) -> None:
@@ -60,3 +83,37 @@ async def test_the_in_process_limiter_forgets_idle_keys(clock: FixedClock, monke
     clock.advance(minutes=2)
     await limiter.hit("newcomer", 1, 60)
     assert len(limiter._hits) == 1
+
+
+async def test_two_instances_on_one_redis_share_the_count(redis_server: RedisServer, clock: FixedClock) -> None:
+    first, second = (redis_rate_limiter(redis_server.url, clock) for _ in range(2))
+    key = uuid.uuid4().hex
+    decisions = [await (first if n % 2 else second).hit(key, 3, 60) for n in range(4)]
+    assert [d.allowed for d in decisions] == [True, True, True, False]
+    await first.close()
+    await second.close()
+
+
+async def test_redis_down_fails_open_counts_the_error_and_pauses(clock: FixedClock) -> None:
+    metrics = InMemoryMetrics()
+    with running_redis() as server:
+        limiter = redis_rate_limiter(server.url, clock, metrics, pause=60)
+        assert (await limiter.hit("k", 1, 60)).allowed
+        assert not (await limiter.hit("k", 1, 60)).allowed
+    # the server is gone: requests are served, the failure counted once, Redis left alone
+    for _ in range(3):
+        assert (await limiter.hit("k", 1, 60)).allowed
+    assert metrics.store_errors == 1
+    await limiter.close()
+
+
+async def test_a_slow_redis_costs_at_most_the_budget(redis_server: RedisServer, clock: FixedClock) -> None:
+    metrics = InMemoryMetrics()
+    limiter = redis_rate_limiter(redis_server.url, clock, metrics)
+    assert (await limiter.hit("warm", 5, 60)).allowed  # connected
+    redis_server.stall(1.0)
+    started = time.monotonic()
+    assert (await limiter.hit("k", 1, 60)).allowed
+    assert time.monotonic() - started < 0.3
+    assert metrics.store_errors == 1
+    await limiter.close()

@@ -136,3 +136,63 @@ def test_accounts_and_their_limits() -> None:
 def test_secure_cookies_follow_the_public_url() -> None:
     assert not load_settings({"PUBLIC_URL": "http://127.0.0.1:8000"}).secure_cookies
     assert load_settings({"PUBLIC_URL": "https://todo.example/base"}).secure_cookies
+
+
+def test_secrets_can_come_from_files(tmp_path: Path) -> None:
+    values = {
+        "BETTER_AUTH_SECRET": "s" * 40,
+        "OPENAI_API_KEY": "sk-test-key",
+        "DATABASE_URL": "postgresql://todo:pw@db/todo",
+        "METRICS_TOKEN": "scrape-me",
+        "REDIS_URL": "redis://redis:6379/0",
+    }
+    env = {}
+    for name, value in values.items():
+        path = tmp_path / name.lower()
+        path.write_text(value + "\n")  # as `echo` and most secret stores write them
+        env[f"{name}_FILE"] = str(path)
+    settings = load_settings(env)
+    assert settings.better_auth_secret == values["BETTER_AUTH_SECRET"]
+    assert settings.model is not None and settings.model.api_key == "sk-test-key"
+    assert settings.database_url == values["DATABASE_URL"]
+    assert settings.metrics_token == "scrape-me"
+    assert settings.redis_url == "redis://redis:6379/0"
+    for value in values.values():
+        assert value not in repr(settings)
+
+
+def test_a_secret_and_its_file_together_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "token"
+    path.write_text("from-file")
+    with pytest.raises(ConfigError, match="METRICS_TOKEN or METRICS_TOKEN_FILE") as caught:
+        load_settings({"METRICS_TOKEN": "in-env", "METRICS_TOKEN_FILE": str(path)})
+    assert "in-env" not in str(caught.value) and "from-file" not in str(caught.value)
+    with pytest.raises(ConfigError, match="REDIS_URL_FILE"):
+        load_settings({"REDIS_URL_FILE": str(tmp_path / "missing")})
+
+
+def test_limits_proxies_and_redis() -> None:
+    defaults = load_settings({})
+    assert (defaults.rate_limit_per_ip, defaults.trusted_proxies, defaults.redis_url) == (
+        100,
+        ("127.0.0.1", "::1"),
+        None,
+    )
+    tuned = load_settings(
+        {"RATE_LIMIT_PER_IP": "0", "TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.2", "REDIS_URL": "redis://r/1"}
+    )
+    assert (tuned.rate_limit_per_ip, tuned.trusted_proxies, tuned.redis_url) == (
+        0,
+        ("10.0.0.0/8", "192.168.1.2"),
+        "redis://r/1",
+    )
+    assert load_settings({"TRUSTED_PROXIES": ""}).trusted_proxies == ()
+    with pytest.raises(ConfigError, match="REDIS_URL"):
+        load_settings({"REDIS_URL": "http://redis:6379"})
+
+
+@pytest.mark.parametrize("name", ["PUBLIC_URL", "BETTER_AUTH_URL", "OPENAI_BASE_URL"])
+def test_a_bad_url_is_named_but_not_printed(name: str) -> None:
+    with pytest.raises(ConfigError, match=name) as caught:
+        load_settings({name: "ftp://user:hunter2@host"})
+    assert "hunter2" not in str(caught.value)

@@ -16,11 +16,12 @@ from dishka import AsyncContainer, Provider
 from litestar import Litestar
 from litestar.datastructures import State
 
+from application.limits import RequestRateLimit
 from entrypoints.config import Settings
 from entrypoints.http.accounts import AccountController
 from entrypoints.http.chat import ChatController
 from entrypoints.http.cors import CorsPolicy
-from entrypoints.http.deps import resolve_services
+from entrypoints.http.deps import resolve, resolve_services
 from entrypoints.http.edge import Edge, ResponseObserver
 from entrypoints.http.health import HealthController
 from entrypoints.http.metrics import metrics, resolve_registry
@@ -102,7 +103,14 @@ def create_app(settings: Settings, *providers: Provider) -> Litestar:
     observers: list[ResponseObserver] = [log_request, request_metrics.observe]
     cors = CorsPolicy(frontend_origins(settings)) if settings.frontend_origins else None
     # Outside Litestar's exception handling and routing: unknown paths and 405s pass it too.
-    app.asgi_handler = Edge(app.asgi_handler, host_rules(settings), observers, cors)
+    edge = Edge(app.asgi_handler, host_rules(settings), observers, cors)
+    app.asgi_handler = edge
+    if settings.rate_limit_per_ip > 0:
+
+        async def attach_ip_limit(app: Litestar) -> None:
+            edge.ip_limit = await resolve(app.state, RequestRateLimit)
+
+        app.on_startup.append(attach_ip_limit)
     return app
 
 

@@ -17,6 +17,8 @@ from typing import Any
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from application.limits import RequestRateLimit
+from application.ports import RateDecision
 from entrypoints.asgi_headers import header
 from entrypoints.http.cors import CorsPolicy
 from entrypoints.http.problems import send_problem
@@ -45,9 +47,35 @@ def request_id(scope: Scope) -> str:
     return f"{_ids.getrandbits(128):032x}"
 
 
+def client_ip(scope: Any) -> str:
+    """The client's address: the socket's peer, or what a trusted proxy forwarded (uvicorn
+    applies ``X-Forwarded-For`` from ``TRUSTED_PROXIES`` to the scope before we see it)."""
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def quota_headers(quota: RateDecision) -> list[Header]:
+    return [
+        (b"ratelimit-limit", str(quota.limit).encode()),
+        (b"ratelimit-remaining", str(quota.remaining).encode()),
+        (b"ratelimit-reset", str(quota.reset).encode()),
+    ]
+
+
+def with_tightest_quota(headers: list[Header], quota: RateDecision) -> list[Header]:
+    """The answer's headers with the ``RateLimit-*`` of the tighter limit: the route's own
+    (chat, sign-in) when it left fewer requests, else the per-IP one."""
+    for name, value in headers:
+        if name.lower() == b"ratelimit-remaining":
+            if int(value) <= quota.remaining:
+                return headers
+            return [h for h in headers if not h[0].lower().startswith(b"ratelimit-")] + quota_headers(quota)
+    return headers + quota_headers(quota)
+
+
 class Edge:
-    """Request id, security headers by path, host policy, CORS, ``HEAD`` for every ``GET``,
-    and the response observers (the access log, metrics)."""
+    """Request id, security headers by path, host policy, the per-IP limit, CORS, ``HEAD``
+    for every ``GET``, and the response observers (the access log, metrics)."""
 
     def __init__(
         self,
@@ -64,6 +92,8 @@ class Edge:
         self._table = table
         self._headers = {row: row.headers() for row in (*table, PAGE)}
         self._host_verdicts: dict[str | None, bool] = {}
+        self.ip_limit: RequestRateLimit | None = None
+        """Set at start-up when ``RATE_LIMIT_PER_IP`` is on (the limiter lives in the container)."""
 
     async def __call__(self, scope: Any, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -79,16 +109,27 @@ class Edge:
         status = 500
         cors = self._cors
         try:
-            if not (scope["path"] in ANY_HOST_PATHS or self._host_allowed(header(scope, b"host"))):
+            exempt = scope["path"] in ANY_HOST_PATHS
+            quota = None
+            if not (exempt or self._host_allowed(header(scope, b"host"))):
                 status = 400
                 await send_problem(send, 400, "invalid host header", extra)
-            elif cors is not None and cors.is_preflight(scope):
+                return
+            if self.ip_limit is not None and not exempt:
+                quota = await self.ip_limit.check(client_ip(scope))
+                if not quota.allowed:
+                    status = 429
+                    retry = (b"retry-after", str(quota.retry_after).encode())
+                    detail = f"too many requests from your address; retry in {quota.retry_after} s"
+                    await send_problem(send, 429, detail, [*extra, retry, *quota_headers(quota)])
+                    return
+            if cors is not None and cors.is_preflight(scope):
                 status, granted = cors.preflight_headers(scope)
                 await send_problem(send, status, "this origin may not call the API", [*extra, *granted])
-            else:
-                if cors is not None:
-                    extra += cors.response_headers(header(scope, b"origin"))
-                status = await self._serve(scope, receive, send, extra)
+                return
+            if cors is not None:
+                extra += cors.response_headers(header(scope, b"origin"))
+            status = await self._serve(scope, receive, send, extra, quota)
         finally:
             elapsed = time.perf_counter() - started
             for observe in self._observers:
@@ -104,7 +145,9 @@ class Edge:
             verdict = self._host_verdicts[host] = self._hosts.allows(host)
         return verdict
 
-    async def _serve(self, scope: Any, receive: Receive, send: Send, extra: list[Header]) -> int:
+    async def _serve(
+        self, scope: Any, receive: Receive, send: Send, extra: list[Header], quota: RateDecision | None
+    ) -> int:
         status = 500
         head = scope["method"] == "HEAD"
 
@@ -112,7 +155,8 @@ class Edge:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()), *extra]
+                headers = [*message.get("headers", ()), *extra]
+                message["headers"] = headers if quota is None else with_tightest_quota(headers, quota)
             elif head and message["type"] == "http.response.body":
                 message = {**message, "body": b""}
             await send(message)
@@ -126,4 +170,4 @@ class Edge:
         return status
 
 
-__all__ = ["ANY_HOST_PATHS", "Edge", "ResponseObserver", "request_id"]
+__all__ = ["ANY_HOST_PATHS", "Edge", "ResponseObserver", "client_ip", "request_id", "with_tightest_quota"]
