@@ -9,7 +9,9 @@ of its own process (``time.process_time``) per request after a warm-up. Variants
 for ``--rounds`` rounds; the report gives each round and the median difference.
 
     python -m bench.inprocess --a /tmp/base/src --b src --rounds 5
-    python -m bench.inprocess --b-env RATE_LIMIT_PER_IP=100 --rounds 5
+    python -m bench.inprocess --a-env RATE_LIMIT_PER_IP=0 --b-env RATE_LIMIT_PER_IP=1000000000
+    python -m bench.inprocess --a-env RATE_LIMIT_PER_IP=1000000000 \
+        --b-env RATE_LIMIT_PER_IP=1000000000 --b-env 'REDIS_URL={redis}'   # a throwaway Redis
 
 The figure includes asyncpg's client work and the app's; the database server's CPU is not
 in it (PostgreSQL is another process).
@@ -32,6 +34,8 @@ from typing import Any
 USERS = 50
 CONCURRENCY = 10
 MARK = "INPROCESS_RESULT "
+CHILD_DEFAULTS = {"RATE_LIMIT_PER_IP": "1000000000", "CHAT_RATE_LIMIT": "0"}
+"""As the bench's server: the per-IP limit counts every request and never refuses one."""
 
 
 def _scope(user: str, token: str) -> dict[str, Any]:
@@ -111,7 +115,7 @@ def child_main(args: argparse.Namespace) -> None:
 
 
 def _measure(source: str | None, env: list[str], dsn: str, key_file: str, requests: int) -> float:
-    child_env = {**os.environ, **dict(item.split("=", 1) for item in env)}
+    child_env = {**os.environ, **CHILD_DEFAULTS, **dict(item.split("=", 1) for item in env)}
     if source:
         child_env["PYTHONPATH"] = f"{Path(source).resolve()}{os.pathsep}{Path.cwd()}"
     command = [sys.executable, "-m", "bench.inprocess", "child", "--dsn", dsn, "--key-file", key_file]
@@ -128,11 +132,19 @@ def _measure(source: str | None, env: list[str], dsn: str, key_file: str, reques
 
 
 def parent_main(args: argparse.Namespace) -> None:
+    from contextlib import ExitStack
+
     from bench import seed
     from tests.postgres import create_database, start_cluster
+    from tests.redis_server import running_redis
 
     cluster = start_cluster()
+    stack = ExitStack()
     try:
+        if any("{redis}" in item for item in [*args.a_env, *args.b_env]):
+            redis_url = stack.enter_context(running_redis()).url
+            args.a_env = [item.replace("{redis}", redis_url) for item in args.a_env]
+            args.b_env = [item.replace("{redis}", redis_url) for item in args.b_env]
         dsn = create_database(cluster.url)
         asyncio.run(seed.seed(dsn.replace("+asyncpg", ""), users=USERS, big=0))
         key_file = str(Path(tempfile.mkdtemp(prefix="todo-inprocess-")) / "key.pem")
@@ -143,6 +155,7 @@ def parent_main(args: argparse.Namespace) -> None:
             rows.append((a, b))
             print(f"round {number}: A {a:7.1f} us   B {b:7.1f} us   B-A {b - a:+6.1f} us", flush=True)
     finally:
+        stack.close()
         cluster.stop()
     diffs = [b - a for a, b in rows]
     print(

@@ -230,6 +230,10 @@ def floor_command(port: int) -> list[str]:
     ]
 
 
+NEVER_REACHED = "1000000000"
+"""A limit the load never reaches: the limiter does its work on every request."""
+
+
 def project_env(database_dsn: str, port: int, key_file: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BETTER_AUTH_"))}
     url = f"http://127.0.0.1:{port}"
@@ -240,7 +244,12 @@ def project_env(database_dsn: str, port: int, key_file: Path) -> dict[str, str]:
         PUBLIC_URL=url,
         AUTH_SIGNING_KEY_FILE=str(key_file),
         AUTO_MIGRATE="false",
-        CHAT_RATE_LIMIT="0",
+        # Every production feature on: the limits count each request (as many as they would
+        # in production) but are set too high to refuse one; metrics and the access log on.
+        RATE_LIMIT_PER_IP=NEVER_REACHED,
+        CHAT_RATE_LIMIT=NEVER_REACHED,
+        AUTH_RATE_LIMIT=NEVER_REACHED,
+        AUTH_RATE_LIMIT_PER_IP=NEVER_REACHED,
         APP_ENV="development",
         DEBUG="false",
     )
