@@ -5,23 +5,31 @@ A throwaway PostgreSQL with durability ON (fsync, synchronous commit: a restore 
 writes as in production), one database seeded and migrated; then, ``--rounds`` times:
 ``pg_dump -Fc`` of it, ``pg_restore`` into a new empty database, and the runbook's in-place
 restore (``--clean --if-exists --single-transaction``) over a database holding the data.
-Prints a table and writes bench/results/restore.md.
+Then the schema rollback with the data in place (``todo-chatbot migrate downgrade -1``,
+then ``migrate`` again) and how long a server takes from start to ready on that database
+(what an application rollback costs per instance). Prints a table and writes
+bench/results/restore.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
 import asyncpg
+import httpx
 
 from bench import seed
+from bench.processes import free_port
 from tests.postgres import PG_BIN, Cluster, create_database, start_cluster
 from tests.runbook import libpq_url
 
@@ -39,6 +47,35 @@ def _timed(*command: str) -> float:
     started = time.perf_counter()
     subprocess.run([str(PG_BIN / command[0]), *command[1:]], check=True, capture_output=True)
     return time.perf_counter() - started
+
+
+def _cli(url: str, *args: str, workdir: Path) -> float:
+    env = {**os.environ, "DATABASE_URL": url, "AUTH_SIGNING_KEY_FILE": str(workdir / "key.pem")}
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "entrypoints.cli", *args], env=env, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def _start_to_ready(url: str, workdir: Path) -> float:
+    """Seconds from ``todo-chatbot serve`` to its first 200 on /ready."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "AUTO_MIGRATE": "false", "PORT": str(port),
+           "AUTH_SIGNING_KEY_FILE": str(workdir / "key.pem")}  # fmt: skip
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "entrypoints.cli", "serve"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        while time.perf_counter() - started < 60:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=1).status_code == 200:
+                    return time.perf_counter() - started
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.02)
+        raise TimeoutError("the server did not become ready within 60 s")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
 
 
 async def _count(url: str) -> int:
@@ -77,6 +114,10 @@ def measure(rounds: int) -> dict[str, object]:
                        into, str(dump))
             )  # fmt: skip
             assert asyncio.run(_count(target)) == seeded["tasks"]
+        downgrades = [_cli(source, "migrate", "downgrade", "-1", workdir=dump.parent)]
+        upgrades = [_cli(source, "migrate", workdir=dump.parent)]
+        assert asyncio.run(_count(source)) == seeded["tasks"]
+        starts = [_start_to_ready(source, dump.parent) for _ in range(rounds)]
         return {
             "tasks": seeded["tasks"],
             "task_tags": seeded["task_tags"],
@@ -85,6 +126,9 @@ def measure(rounds: int) -> dict[str, object]:
             "restore_new": statistics.median(fresh),
             "restore_in_place": statistics.median(in_place),
             "rounds": rounds,
+            "downgrade": downgrades[0],
+            "upgrade": upgrades[0],
+            "start_to_ready": statistics.median(starts),
             "postgres": PG_BIN.parent.name,
         }
     finally:
@@ -106,6 +150,10 @@ def report(figures: dict[str, object]) -> str:
             f"| `pg_restore` into a new empty database | {figures['restore_new']:.2f} |",
             f"| `pg_restore --clean --if-exists --single-transaction` over the live database | "
             f"{figures['restore_in_place']:.2f} |",
+            f"| `todo-chatbot migrate downgrade -1` with the data in place (CLI start included) | "
+            f"{figures['downgrade']:.2f} |",
+            f"| `todo-chatbot migrate` back to the head (CLI start included) | {figures['upgrade']:.2f} |",
+            f"| `todo-chatbot serve` from start to its first 200 on `/ready` | {figures['start_to_ready']:.2f} |",
             "",
         ]
     )
