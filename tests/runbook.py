@@ -119,4 +119,13 @@ async def run_async(*command: str, **env: str) -> subprocess.CompletedProcess[st
     return await asyncio.to_thread(run, *command, **env)
 
 
-__all__ = ["ACCOUNT_TABLES", "execute", "libpq_url", "run", "run_async", "seed", "snapshot"]
+def piped(*command: str, stdin: bytes | None = None) -> bytes:
+    """A PostgreSQL tool reading and writing pipes, as ``docker compose exec -T db ... < file``
+    and ``... > file`` make it do (an archive read from a pipe cannot be seeked)."""
+    program, *args = command
+    result = subprocess.run([str(PG_BIN / program), *args], input=stdin, capture_output=True, timeout=300, check=False)
+    assert result.returncode == 0, f"{' '.join(command)}: {result.stderr.decode(errors='replace')}"
+    return result.stdout
+
+
+__all__ = ["ACCOUNT_TABLES", "execute", "libpq_url", "piped", "run", "run_async", "seed", "snapshot"]
