@@ -190,11 +190,17 @@ def test_tls_offers_http2_and_metrics_stay_inside(stack: Stack) -> None:
         assert kept in stack.proxy.config
 
 
-def test_an_instance_going_away_is_not_seen_by_clients(shared: Shared) -> None:
-    with proxied_pair(shared) as pair, pair.client("failover") as client:
+def test_an_instance_going_away_is_not_seen_by_clients(stack: Stack, shared: Shared) -> None:
+    settings = {key: stack.instances[0].env[key] for key in ("PUBLIC_URL", "AUTO_MIGRATE", "REDIS_URL")}
+    with ExitStack() as running:
+        leaving = running.enter_context(run_server(shared.workdir, shared.database_url, **settings))
+        upstreams = [server.url.removeprefix("http://") for server in (stack.instances[0], leaving)]
+        proxy = running.enter_context(running_nginx(upstreams))
+        pair = Stack((stack.instances[0], leaving), proxy, stack.public_url)
+        client = running.enter_context(pair.client("failover"))
         assert client.post("/api/failover/tasks", json={"title": "before"}).status_code == 201
-        pair.instances[1].process.terminate()
-        pair.instances[1].process.wait(15)
+        leaving.process.terminate()
+        leaving.process.wait(15)
         answers = [client.get("/api/failover/tasks").status_code for _ in range(6)]
     assert answers == [200] * 6
 
