@@ -142,6 +142,12 @@ class InMemoryTaskRepository:
                 counts[tag.casefold()] = (min(name, tag), count + 1)
         return sorted(counts.values(), key=lambda item: item[0].casefold())
 
+    async def purge_trashed(self, trashed_before: datetime) -> int:
+        gone = [key for key, task in self._state.tasks.items() if task.deleted_at and task.deleted_at < trashed_before]
+        for key in gone:
+            del self._state.tasks[key]
+        return len(gone)
+
 
 class InMemoryIdempotencyRecords:
     def __init__(self, state: _State) -> None:

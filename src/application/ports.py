@@ -108,6 +108,11 @@ class TaskRepository(Protocol):
         """Each tag over the owner's live tasks with how many carry it, by name."""
         ...
 
+    async def purge_trashed(self, trashed_before: datetime) -> int:
+        """Delete for good every task, of any owner, moved to the trash before
+        ``trashed_before``; return how many. Their numbers stay used (never reused)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class IdempotencyRecord:

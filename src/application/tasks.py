@@ -12,7 +12,7 @@ from application.ports import Clock, IdempotencyRecord, Transaction, UnitOfWork,
 from application.schemas import UNSET, NewTask, TagCount, TagList, TaskChanges, TaskView
 from domain.due import Due, local_today, parse_due
 from domain.errors import Conflict, TaskNotFound, ValidationError
-from domain.tasks import Task, normalize_description, normalize_tags, normalize_title
+from domain.tasks import Task, normalize_description, normalize_tags, normalize_title, trash_purge_cutoff
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
 
@@ -188,6 +188,18 @@ class RestoreTask(_UseCase):
             await tx.commit()
         self._metrics.task_changed("restore")
         return TaskView.of(task)
+
+
+class PurgeTrash(_UseCase):
+    """Delete for good every task that has been in the trash for over 30 days, whoever owns
+    it (for a daily job: ``todo-chatbot purge-trash``). Returns how many were deleted."""
+
+    async def execute(self) -> int:
+        cutoff = trash_purge_cutoff(self._clock.now())
+        async with self._uow.begin() as tx:
+            purged = await tx.tasks.purge_trashed(cutoff)
+            await tx.commit()
+        return purged
 
 
 class ListTags(_UseCase):

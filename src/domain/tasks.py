@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from domain.due import Due
@@ -15,6 +15,12 @@ DESCRIPTION_MAX = 4000
 TAGS_MAX = 20
 TAG_MAX = 50
 TRASH_RETENTION_DAYS = 30
+
+
+def trash_purge_cutoff(now: datetime) -> datetime:
+    """Tasks moved to the trash before this moment have stayed there over the retention
+    period: they may be deleted for good."""
+    return now - timedelta(days=TRASH_RETENTION_DAYS)
 
 
 class Priority(StrEnum):

@@ -122,6 +122,16 @@ async def _serve_mcp_stdio(settings: Settings, user_id: str) -> None:
         await container.close()
 
 
+def _purge_trash(settings: Settings, args: argparse.Namespace) -> int:
+    import asyncio
+
+    from entrypoints import ioc
+
+    purged = asyncio.run(ioc.purge_trash(settings))
+    print(f"deleted {purged} task(s) that had been in the trash for over 30 days")
+    return 0
+
+
 def _check_storage(settings: Settings) -> None:
     from entrypoints import ioc
 
@@ -151,6 +161,8 @@ def _parser() -> argparse.ArgumentParser:
     keygen = sub.add_parser("keygen", help="write a new Ed25519 signing key (AUTH_SIGNING_KEY_FILE by default)")
     keygen.add_argument("path", nargs="?")
     keygen.set_defaults(run=_keygen)
+    purge = sub.add_parser("purge-trash", help="delete for good what has been in the trash for over 30 days")
+    purge.set_defaults(run=_purge_trash)
     mcp = sub.add_parser("mcp", help="serve the task tools over MCP on stdin/stdout for one local user")
     mcp.add_argument("--user", required=True, metavar="USER_ID", help="the user the tools act for")
     mcp.set_defaults(run=_mcp)

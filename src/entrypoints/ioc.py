@@ -54,6 +54,7 @@ from application.tasks import (
     DeleteTask,
     GetTask,
     ListTags,
+    PurgeTrash,
     RestoreTask,
     ToggleTask,
     UpdateTask,
@@ -72,6 +73,7 @@ class CoreProvider(Provider):
     use_cases = provide_all(
         AddTask, ListTasks, GetTask, UpdateTask, CompleteTask, ToggleTask, DeleteTask, RestoreTask, ListTags
     )
+    purge_trash = provide(PurgeTrash)
     operations = provide(TaskOperations)
 
     @provide
@@ -309,3 +311,12 @@ def downgrade_database(settings: Settings, revision: str) -> None:
 def current_revision(settings: Settings) -> str | None:
     """The database's current migration, or None when it has none."""
     return migrate.current(settings.database_url)
+
+
+async def purge_trash(settings: Settings) -> int:
+    """Delete for good what has been in the trash for over 30 days; how many tasks went."""
+    container = make_container(settings)
+    try:
+        return await (await container.get(PurgeTrash)).execute()
+    finally:
+        await container.close()

@@ -44,7 +44,7 @@ def test_schemathesis_finds_no_server_error_and_no_answer_off_the_schema(server:
         "--workers", "2",
         "--request-timeout", "10",
     ]  # fmt: skip
-    run = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    run = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path)
     assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-2000:]
     cases = re.search(r"Test cases:\s*\n\s*(.+)", run.stdout)
     assert cases is not None, run.stdout[-4000:]

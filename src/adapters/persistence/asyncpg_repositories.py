@@ -128,6 +128,10 @@ class AsyncpgTaskRepository(_Repository):
     async def tag_counts(self, owner_id: str) -> list[tuple[str, int]]:
         return [(row["name"], row["count"]) for row in await self._fetch(sql.TAG_COUNTS, owner_id)]
 
+    async def purge_trashed(self, trashed_before: datetime) -> int:
+        status = await self._execute(sql.PURGE_TRASHED, trashed_before)  # "DELETE <count>"
+        return int(status.rsplit(" ", 1)[-1])
+
 
 class AsyncpgConversationRepository(_Repository):
     """``ConversationRepository`` on asyncpg."""

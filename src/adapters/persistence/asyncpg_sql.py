@@ -63,6 +63,7 @@ GET_TASK = {
     for lock in (False, True)
 }
 DELETE_TAGS = "DELETE FROM task_tags WHERE owner_id = $1 AND task_number = $2"
+PURGE_TRASHED = "DELETE FROM tasks WHERE deleted_at IS NOT NULL AND deleted_at < $1"
 INSERT_TAGS = """
 INSERT INTO task_tags (owner_id, task_number, tag_key, name)
 SELECT $1, $2, u.tag_key, u.name FROM unnest($3::text[], $4::text[]) AS u(tag_key, name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -54,6 +55,7 @@ _GET = {
     (trashed, lock): _get_statement(trashed=trashed, lock=lock) for trashed in (False, True) for lock in (False, True)
 }
 _INSERT = insert(tasks)
+_PURGE_TRASHED = delete(tasks).where(tasks.c.deleted_at.is_not(None), tasks.c.deleted_at < bindparam("before"))
 _UPDATE = (
     update(tasks)
     .where(tasks.c.owner_id == bindparam("b_owner_id"), tasks.c.number == bindparam("b_number"))
@@ -199,3 +201,7 @@ class SqlTaskRepository:
     async def tag_counts(self, owner_id: str) -> list[tuple[str, int]]:
         result = await self._execute(_TAG_COUNTS, {"owner_id": owner_id})
         return [(row["name"], row["count"]) for row in result.mappings()]
+
+    async def purge_trashed(self, trashed_before: datetime) -> int:
+        result = await self._execute(_PURGE_TRASHED, {"before": trashed_before})
+        return result.rowcount
