@@ -90,16 +90,18 @@ def describe(tool: Tool) -> types.Tool:
 
 def to_result(outcome: ToolOutcome) -> types.CallToolResult:
     """A tool outcome as an MCP result: structured content plus the same JSON as text;
-    an error carries the catalogue's message for the model, with ``isError`` set."""
+    an error is the catalogue's ``{"error", "kind", "fields"?}`` as JSON text, with ``isError``."""
     if outcome.is_error:
-        return error_result(str(outcome.result.get("error", "The tool call failed.")))
+        return error_result(outcome.result)
     text = msgspec.json.encode(outcome.result).decode()
     return types.CallToolResult(content=[types.TextContent(text=text)], structured_content=outcome.result)
 
 
-def error_result(message: str) -> types.CallToolResult:
-    """A tool error the model can read and act on."""
-    return types.CallToolResult(content=[types.TextContent(text=message)], is_error=True)
+def error_result(error: dict[str, Any]) -> types.CallToolResult:
+    """A tool error the model can read and act on: its JSON object as text. No structured
+    content: that is reserved for results matching the tool's output schema."""
+    text = msgspec.json.encode(error).decode()
+    return types.CallToolResult(content=[types.TextContent(text=text)], is_error=True)
 
 
 def build_server(tools: ToolsSource, caller: Caller, catalogue: tuple[Tool, ...] | None = None) -> Server[Any]:
@@ -141,12 +143,16 @@ async def run_tool(
     try:
         outcome = await tools.call(name, arguments, context)
     except Unavailable as exc:
-        return error_result(f"The task store is unavailable right now. Try {name} again in {exc.retry_after} seconds.")
+        return error_result(
+            {"error": f"The task store is unavailable right now. Try {name} again in {exc.retry_after} seconds."}
+        )
     except Exception:
         log.exception("MCP tool call failed", extra={"tool": name})
         return error_result(
-            f"{name} failed because of an internal error. Check with get_task or list_tasks whether the change "
-            "was made before trying again."
+            {
+                "error": f"{name} failed because of an internal error. Check with get_task or list_tasks whether "
+                "the change was made before trying again."
+            }
         )
     return to_result(outcome)
 
