@@ -1,0 +1,200 @@
+"""What the offline agent does for each command, through the task tools."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.agents import offline_replies as say
+from adapters.agents.offline_grammar import Act, Add, Ask, Show
+from adapters.agents.offline_session import Session, Task
+
+_QUESTION = {"complete": "Mark these {n} ({label}) as done?", "reopen": "Reopen these {n} ({label})?",
+             "delete": "Delete these {n} ({label})?", "update": "Change these {n} ({label}): {change}?",
+             "back": "Bring back these {n} ({label})?"}  # fmt: skip
+_SELECTION_STATUS = {"complete": "pending", "reopen": "completed"}
+
+
+def _plural(count: int) -> str:
+    return f"{count} task{'s' if count != 1 else ''}"
+
+
+def _describe(changes: dict[str, Any]) -> str:
+    parts = []
+    for field, value in changes.items():
+        if field == "due":
+            parts.append(f"due {value}" if value else "no due date")
+        elif field == "add_tags":
+            parts.append("add the tags " + ", ".join(value))
+        else:
+            parts.append(f"{field} {value}")
+    return ", ".join(parts)
+
+
+class Actions:
+    """Runs commands for one turn and says what happened."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    async def add(self, command: Add) -> str:
+        s = self.session
+        if not command.tasks:
+            return 'What should the task be called? For example: "add buy milk tomorrow".'
+        lines, ids = [], []
+        for arguments in command.tasks:
+            outcome = await s.call("add_task", arguments)
+            if outcome.is_error:
+                lines.append(s.error(outcome))
+                continue
+            lines.append(say.added(outcome.result, s.today, s.zone))
+            ids.append(outcome.result["id"])
+        lines += [f"({note}.)" for note in command.notes]
+        s.memory.saw(ids)
+        return "\n".join(lines)
+
+    async def show(self, command: Show) -> str:
+        s = self.session
+        arguments, label = dict(command.arguments), command.label
+        attempts = [(arguments, label)]
+        if command.rest and len(command.rest.split()) == 1 and not {"tag", "q"} & set(arguments):
+            attempts = [({**arguments, "tag": command.rest}, f"{label} tagged {command.rest}"),
+                        ({**arguments, "q": command.rest}, f'{label} mentioning "{command.rest}"')]  # fmt: skip
+        for args, shown in attempts:
+            outcome = await s.call("list_tasks", {**args, "limit": 50})
+            if outcome.is_error:
+                return s.error(outcome)
+            items = outcome.result["items"]
+            if items or (args, shown) == attempts[-1]:
+                s.memory.saw([task["id"] for task in items], listed=True)
+                return say.listing(items, shown, outcome.result["next_cursor"] is not None, s.today, s.zone)
+        return ""  # pragma: no cover
+
+    async def ask(self, command: Ask) -> str:
+        s = self.session
+        if command.kind == "count":
+            return await self._count(command.status)
+        found = await s.resolve(command.target, "ask")
+        if found.reply:
+            return found.reply
+        lines = []
+        for task_id in found.ids:
+            task = await s.task(task_id)
+            lines.append(task if isinstance(task, str) else self._answer(command.kind, task))
+        s.memory.saw(found.ids)
+        return "\n".join(lines)
+
+    def _answer(self, kind: str, task: Task) -> str:
+        s = self.session
+        if kind == "when":
+            if not task.get("due"):
+                return f"#{task['id']} \"{task['title']}\" has no due date."
+            return f"#{task['id']} \"{task['title']}\" is due {say.when_local(task['due'], s.today, s.zone)}."
+        if kind == "done":
+            if task["completed"]:
+                return f"Yes, #{task['id']} \"{task['title']}\" is done."
+            due = f" (due {say.when_local(task['due'], s.today, s.zone)})" if task.get("due") else ""
+            return f"No, #{task['id']} \"{task['title']}\" isn't done yet{due}."
+        if kind == "priority":
+            return f"#{task['id']} \"{task['title']}\" is {task['priority']} priority."
+        note = f"\nNote: {' '.join(str(task['description']).split())}" if task.get("description") else ""
+        return say.line(task, s.today, s.zone) + note
+
+    async def _count(self, status: str | None) -> str:
+        tasks = await self.session.listing({}, pages=10)
+        if isinstance(tasks, str):
+            return tasks
+        done = sum(1 for task in tasks if task["completed"])
+        pending = len(tasks) - done
+        if status == "completed":
+            return f"You've completed {_plural(done)} (and have {pending} still to do)."
+        if status == "pending":
+            return f"You have {pending} open task{'s' if pending != 1 else ''}."
+        return f"You have {pending} open task{'s' if pending != 1 else ''} ({done} done, {len(tasks)} in all)."
+
+    async def undo(self) -> str:
+        s = self.session
+        changes = s.memory.changes
+        if not changes:
+            return say.NOTHING_TO_UNDO
+        lines = []
+        for record in reversed(changes):
+            arguments, result = record.arguments, record.result if isinstance(record.result, dict) else {}
+            task_id = arguments.get("task_id", result.get("id"))
+            plan = {
+                "add_task": ("delete", {}),
+                "delete_task": ("back", {}),
+                "restore_task": ("delete", {}),
+                "toggle_task_status": ("toggle", {}),
+                "complete_task": ("reopen", {}) if result.get("completed") else (None, {}),
+                "update_task": {False: ("complete", {}), True: ("reopen", {})}.get(arguments.get("completed"), (None, {})),
+            }[record.name]
+            if plan[0] is None or not isinstance(task_id, int):
+                lines.append("I can't undo that change by myself; tell me what to set back, e.g. \"move it to friday\".")
+                continue
+            lines.append(await self._apply(plan[0], task_id, {}))
+        return "\n".join(lines)
+
+    async def act(self, command: Act, *, confirmed: bool = False) -> str:
+        s = self.session
+        if command.target.empty:
+            return say.WHICH
+        if command.target.selection is not None and not confirmed:
+            return await self._confirm(command)
+        found = await s.resolve(command.target, command.action)
+        if found.reply:
+            return found.reply
+        lines = [await self._apply(command.action, task_id, command.changes) for task_id in found.ids]
+        s.memory.saw(found.ids)
+        return "\n".join(lines)
+
+    async def _confirm(self, command: Act) -> str:
+        s = self.session
+        selection = dict(command.target.selection or {})
+        if command.action in _SELECTION_STATUS and "overdue" not in selection:
+            selection.setdefault("status", _SELECTION_STATUS[command.action])
+        outcome = await s.call("list_tasks", {**selection, "limit": 100})
+        if outcome.is_error:
+            return s.error(outcome)
+        tasks = outcome.result["items"]
+        if not tasks:
+            return f"You have no {command.target.label}, so nothing changed."
+        if outcome.result["next_cursor"] is not None:
+            return f"That is more than 100 tasks ({command.target.label}); narrow it down and ask again."
+        label = command.target.label.replace("tasks", "").strip() or "all your tasks"
+        question = _QUESTION[command.action].format(n=_plural(len(tasks)), label=label,
+                                                    change=_describe(command.changes))  # fmt: skip
+        return say.confirm(question, tasks, s.today, s.zone)
+
+    async def _apply(self, action: str, task_id: int, changes: dict[str, Any]) -> str:  # noqa: PLR0911
+        s = self.session
+        if action == "back":
+            task = await s.task(task_id)
+            if isinstance(task, str):
+                return await self._tool("restore_task", {"task_id": task_id}, say.restored)
+            if task["completed"]:
+                return await self._tool("update_task", {"task_id": task_id, "completed": False}, say.reopened)
+            return f"#{task_id} \"{task['title']}\" is already on your list."
+        if action == "complete":
+            return await self._tool("complete_task", {"task_id": task_id}, lambda t: say.completed(t, s.today, s.zone))
+        if action == "reopen":
+            return await self._tool("update_task", {"task_id": task_id, "completed": False}, say.reopened)
+        if action == "toggle":
+            return await self._tool("toggle_task_status", {"task_id": task_id}, lambda t: say.completed(t, s.today, s.zone)
+                                    if t["completed"] else say.reopened(t))  # fmt: skip
+        if action == "delete":
+            return await self._tool("delete_task", {"task_id": task_id}, say.deleted)
+        fields = dict(changes)
+        if "add_tags" in fields:
+            task = await s.task(task_id)
+            if isinstance(task, str):
+                return task
+            known = {tag.casefold() for tag in task["tags"]}
+            fields = {"tags": [*task["tags"], *(t for t in fields.pop("add_tags") if t.casefold() not in known)]}
+        return await self._tool("update_task", {"task_id": task_id, **fields},
+                                lambda t: say.updated(t, changes, s.today, s.zone))  # fmt: skip
+
+    async def _tool(self, name: str, arguments: dict[str, Any], sentence: Any) -> str:
+        outcome = await self.session.call(name, arguments)
+        if outcome.is_error:
+            return self.session.error(outcome, arguments.get("task_id"))
+        return str(sentence(outcome.result))
