@@ -80,7 +80,8 @@ async def _reply(session: Session, message: str) -> str:
 
 async def _run(actions: Actions, command: Command) -> str:
     if isinstance(command, Chat):
-        return {"greeting": say.GREETING, "thanks": say.THANKS, "smalltalk": say.SMALLTALK}.get(command.kind, say.HELP)
+        replies = {"greeting": say.GREETING, "thanks": say.THANKS, "smalltalk": say.SMALLTALK, "bye": say.BYE}
+        return replies.get(command.kind, say.HELP)
     if isinstance(command, Unknown):
         return say.not_understood_part(command.text)
     if isinstance(command, Add):
@@ -120,8 +121,8 @@ async def _choice(session: Session, pending: Pending, text: str) -> list[int] | 
     target = Grammar(quotes, session.now, session.zone).target(cleaned)
     candidates = list(pending.ids)
     if target.ordinals:
-        if all(0 < o <= len(candidates) or o == -1 for o in target.ordinals):
-            return [candidates[o - 1] if o != -1 else candidates[-1] for o in target.ordinals]
+        if all(-len(candidates) <= o <= len(candidates) and o for o in target.ordinals):
+            return [candidates[o - 1] if o > 0 else candidates[o] for o in target.ordinals]
         return None
     if target.ids:
         return list(target.ids) if set(target.ids) <= set(candidates) else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from adapters.agents import offline_replies as say
@@ -12,6 +13,15 @@ _QUESTION = {"complete": "Mark these {n} ({label}) as done?", "reopen": "Reopen 
              "delete": "Delete these {n} ({label})?", "update": "Change these {n} ({label}): {change}?",
              "back": "Bring back these {n} ({label})?"}  # fmt: skip
 _SELECTION_STATUS = {"complete": "pending", "reopen": "completed"}
+
+
+def _shifted(due: str | None, days: int, today: Any) -> str:
+    """A due moved by ``days`` (from today when there was none)."""
+    if due is None:
+        return (today + timedelta(days=days)).isoformat()
+    if len(due) == 10:
+        return (date.fromisoformat(due) + timedelta(days=days)).isoformat()
+    return (datetime.fromisoformat(due.replace("Z", "+00:00")) + timedelta(days=days)).isoformat()
 
 
 def _plural(count: int) -> str:
@@ -42,6 +52,10 @@ class Actions:
             return 'What should the task be called? For example: "add buy milk tomorrow".'
         lines, ids = [], []
         for arguments in command.tasks:
+            if command.bare and (same := await self._same_title(arguments["title"])) is not None:
+                lines.append(f"You already have {say.name(same)}. Say \"add {same['title']}\" to add it again, "
+                             f"or \"done with {same['title']}\" when it's done.")  # fmt: skip
+                continue
             outcome = await s.call("add_task", arguments)
             if outcome.is_error:
                 lines.append(s.error(outcome))
@@ -51,6 +65,11 @@ class Actions:
         lines += [f"({note}.)" for note in command.notes]
         s.memory.saw(ids)
         return "\n".join(lines)
+
+    async def _same_title(self, title: str) -> Task | None:
+        outcome = await self.session.call("list_tasks", {"q": title, "limit": 100})
+        items = [] if outcome.is_error else outcome.result["items"]
+        return next((t for t in items if t["title"].casefold() == title.casefold() and not t["completed"]), None)
 
     async def show(self, command: Show) -> str:
         s = self.session
@@ -72,7 +91,7 @@ class Actions:
     async def ask(self, command: Ask) -> str:
         s = self.session
         if command.kind == "count":
-            return await self._count(command.status)
+            return await self._count(command)
         found = await s.resolve(command.target, "ask")
         if found.reply:
             return found.reply
@@ -99,12 +118,18 @@ class Actions:
         note = f"\nNote: {' '.join(str(task['description']).split())}" if task.get("description") else ""
         return say.line(task, s.today, s.zone) + note
 
-    async def _count(self, status: str | None) -> str:
-        tasks = await self.session.listing({}, pages=10)
+    async def _count(self, command: Ask) -> str:
+        selection = dict(command.target.selection or {})
+        status = selection.pop("status", None)
+        tasks = await self.session.listing(selection, pages=10)
         if isinstance(tasks, str):
             return tasks
         done = sum(1 for task in tasks if task["completed"])
         pending = len(tasks) - done
+        if set(selection) - {"limit"}:
+            label = command.target.label.replace("completed ", "").replace("pending ", "")
+            matching = done if status == "completed" else pending if status == "pending" else len(tasks)
+            return f"You have {matching} {label if matching != 1 else label.replace('tasks', 'task')}."
         if status == "completed":
             return f"You've completed {_plural(done)} (and have {pending} still to do)."
         if status == "pending":
@@ -184,6 +209,11 @@ class Actions:
         if action == "delete":
             return await self._tool("delete_task", {"task_id": task_id}, say.deleted)
         fields = dict(changes)
+        if "shift_days" in fields:
+            task = await s.task(task_id)
+            if isinstance(task, str):
+                return task
+            fields = {"due": _shifted(task.get("due"), fields.pop("shift_days"), s.today)}
         if "add_tags" in fields:
             task = await s.task(task_id)
             if isinstance(task, str):

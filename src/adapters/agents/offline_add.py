@@ -43,8 +43,8 @@ _LEAD = re.compile(
 _DANGLING = re.compile(r"(?:\s+(?:by|on|at|due|before|until|till|for|from|starting|and|to|with|,))+$", re.I)
 TASK_VERBS = frozenset(
     "buy call email e-mail send pay book clean fix pick return write read finish make take get order schedule "
-    "cancel renew water wash feed walk cook bake print check review plan prepare submit text visit meet mail post "
-    "file sort organize organise update charge collect drop bring ask tell study practice practise learn repair "
+    "renew water wash feed walk cook bake print review plan prepare submit text visit meet mail post "
+    "file sort organize organise charge collect bring ask tell study practice practise learn repair "
     "replace sign register apply file iron vacuum mop tidy hang paint move pack unpack book reply respond".split()
 )
 COMMAND_VERBS = frozenset(

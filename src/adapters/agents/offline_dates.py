@@ -29,16 +29,16 @@ _DAY_PATTERNS: tuple[tuple[str, str], ...] = (
     ("md", r"(?P<mon1>" + _MON + r")\s+(?P<d1>\d{1,2})" + _ORD + r"?(?:,?\s+(?P<y1>\d{4}))?\b"),
     ("dm", r"(?:the\s+)?(?P<d2>\d{1,2})" + _ORD + r"?\s+(?:of\s+)?(?P<mon2>" + _MON + r")(?:,?\s+(?P<y2>\d{4}))?\b"),
     ("slash", r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y3>\d{2}|\d{4}))?(?![\d/])"),
-    ("dom", r"(?:the\s+)?(?P<d3>\d{1,2})" + _ORD + r"\b(?:\s+of\s+(?:the|this|every|each)\s+month)?"),
+    ("dom", r"(?:the\s+)?(?P<d3>\d{1,2})" + _ORD + r"\b(?:\s+of\s+(?:the\s+|this\s+|every\s+|each\s+|(?P<nm>next)\s+)?month)?"),
     ("after", r"(?:the\s+)?day\s+after\s+tomorrow"),
     ("rel", r"(?:today|tonight|tomorrow)(?:\s+(?:morning|afternoon|evening|night))?|this\s+(?:morning|afternoon|evening)"),
     ("in", r"in\s+(?P<n>" + _NUM + r")\s+(?P<unit>days?|weeks?|months?)"),
     ("eom", r"(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month|month\s+end"),
-    ("eow", r"(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week"),
+    ("eow", r"(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week|(?:sometime\s+|some\s+time\s+|later\s+)?this\s+week"),
     ("weekend", r"(?:this\s+|the\s+)?weekend"),
     ("nextweek", r"next\s+week"),
     ("nextmonth", r"next\s+month"),
-    ("wd", r"(?P<this>this\s+)?(?P<wd>" + _WD + r")"),
+    ("wd", r"(?P<this>this\s+)?(?P<wd>" + _WD + r")(?:\s+(?:morning|afternoon|evening|night))?"),
 )
 _TIME = (
     r"(?:at\s+)?(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ap>am|pm|a\.m\.|p\.m\.)"
@@ -168,6 +168,9 @@ def _day(kind: str, g: dict[str, str | None], today: date) -> date | None:  # no
         month, day = (second, first) if first > 12 else (first, second)
         return _next_date(today, month, day, g["y3"]) if 1 <= month <= 12 else None
     if kind == "dom":
+        if g["nm"]:
+            return _next_date(_add_months(today.replace(day=1), 1), _add_months(today.replace(day=1), 1).month,
+                              int(g["d3"] or 0), str(_add_months(today.replace(day=1), 1).year))  # fmt: skip
         return _day_of_month(today, int(g["d3"] or 0))
     if kind == "after":
         return today + timedelta(days=2)

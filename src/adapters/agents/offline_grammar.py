@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
-from adapters.agents.offline_add import parse_add
+from adapters.agents.offline_add import TASK_VERBS, parse_add
 from adapters.agents.offline_lists import Quoted, parse_filter, unmask
 from adapters.agents.offline_match import forms
 from adapters.agents.offline_targets import Target, parse_target
@@ -17,8 +17,11 @@ from adapters.agents.offline_update import parse_clear, parse_update
 
 @dataclass(frozen=True, slots=True)
 class Add:
+    """New tasks; ``bare`` when the request was only a task ("buy milk"), with no "add"."""
+
     tasks: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)
+    bare: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,7 @@ _WRAPPED = re.compile(r"^(?:i\s+)?(?:need|want|have|would like|'d like)\s+to\s+(
 _ADD = re.compile(
     r"^(?:add|create|new|make\s+(?:a\s+)?(?:new\s+)?(?:task|todo|reminder)|jot(?:\s+down)?|note\s+down|write\s+down"
     r"|todo|to-do|to\s+do|note\s+to\s+self|reminder|remind\s+me(?:\s+to)?|remember\s+to|don'?t\s+(?:let\s+me\s+)?forget"
+    r"|schedule|(?:set|create|make)\s+(?:up\s+)?(?:a\s+)?(?:reminder|note)(?:\s+(?:to|for|about))?"
     r"(?:\s+to)?|i\s+(?:really\s+|also\s+|still\s+)?(?:need|have|want|must|should|gotta|got|ought|'ll\s+need|will"
     r"\s+need)(?:\s+(?:probably|really|definitely))?(?:\s+to)?|i\s+should\s+probably|need\s+to|have\s+to|gotta|must)"
     r"\b\s*:?\s*(?P<rest>.*)$",
@@ -122,10 +126,22 @@ _DONE_STATEMENT = re.compile(
     r"(?:done|finished|complete|completed|sorted|taken\s+care\s+of|handled|over|dealt\s+with)$",
     re.I,
 )
-_PAST = re.compile(r"^i\s+(?:just\s+|already\s+|finally\s+)?(?P<verb>\w+ed|paid|bought|made|sent|wrote|took|got|fed"
+_PAST = re.compile(r"^i(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)?(?P<verb>\w+ed|paid|bought|made|sent|wrote|took|got|fed"
                    r"|met|swept|gave|ran|read)\s+(?P<rest>.+)$", re.I)  # fmt: skip
 _NOT_DONE_VERBS = frozenset("wanted needed forgot decided started tried planned hoped liked loved added created "
                             "asked mentioned noticed missed".split())  # fmt: skip
+_SHORT_DONE = re.compile(r"^(?P<t>(?:\S+\s+){0,3}\S+?)\s*[,:-]?\s+(?:done|finished|completed|complete|sorted)$", re.I)
+_NOT_A_TASK = frozenset({"all", "i'm", "im", "i am", "we're", "we are", "i", "that's", "thats", "everything's"})
+_STATUS = re.compile(
+    r"^(?:what(?:'s|\s+is)\s+the\s+status\s+(?:of|on)|how(?:'s|\s+is|\s+are)|where\s+am\s+i\s+(?:with|on)"
+    r"|any\s+progress\s+on|status\s+of)\s+(?P<t>.+?)(?:\s+(?:going|coming\s+along|doing))?$",
+    re.I,
+)
+_IS_WHEN = re.compile(
+    r"^(?:is|are)\s+(?P<t>.+?)\s+(?:due\s+)?(?:on\s+)?(?:today|tomorrow|tonight|this\s+week|next\s+week"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day)$",
+    re.I,
+)
 _COUNT = re.compile(r"^how\s+many\b(?P<rest>.*)$", re.I)
 _WHEN = re.compile(
     r"^(?:when(?:'s|\s+is|\s+are|\s+was|\s+do\s+i\s+(?:need|have)\s+to(?:\s+do)?|\s+should\s+i(?:\s+do)?)|what\s+day\s+is"
@@ -150,6 +166,7 @@ _SHOW = re.compile(
     r"|todo\s+list|my\s+list|overdue|on\s+my\s+plate|agenda)\b",
     re.I,
 )
+_BYE = re.compile(r"^(?:bye|goodbye|good\s*bye|see\s+you(?:\s+later)?|see\s+ya|cya|later|good\s+night|night|ttyl)$", re.I)
 _GREETING = re.compile(r"^(?:hi|hello|hey|hey there|hi there|hiya|yo|good\s+(?:morning|afternoon|evening|day)|howdy"
                        r"|greetings|sup)$", re.I)  # fmt: skip
 _THANKS = re.compile(r"^(?:thanks|thank\s+you|thx|ty|cheers|great|ok|okay|cool|nice|perfect|awesome|got\s+it|ok\s+cool"
@@ -162,8 +179,8 @@ _HELP = re.compile(
     re.I,
 )
 _QUESTION_START = re.compile(
-    r"^(?:what|what's|whats|which|who|how|show|list|any|anything|is\s+there|are\s+there|is\s+anything|do\s+i"
-    r"|does|display|view|search|find|when|tell\s+me)\b",
+    r"^(?:what|what's|whats|which|who|how|show|list|any|anything|is|are|was|were|did|do|does|have|has|display"
+    r"|view|search|find|when|tell\s+me)\b",
     re.I,
 )
 _HOW_ARE_YOU = re.compile(r"^(?:how\s+are\s+you(?:\s+doing)?|how's\s+it\s+going|what'?s\s+up|how\s+are\s+things)$", re.I)
@@ -171,7 +188,8 @@ _HOW_ARE_YOU = re.compile(r"^(?:how\s+are\s+you(?:\s+doing)?|how's\s+it\s+going|
 
 def chat_kind(text: str) -> str | None:
     """``greeting``, ``thanks``, ``help`` or ``smalltalk`` for a clause that is only that."""
-    for kind, pattern in (("greeting", _GREETING), ("thanks", _THANKS), ("help", _HELP), ("smalltalk", _HOW_ARE_YOU)):
+    kinds = (("greeting", _GREETING), ("thanks", _THANKS), ("help", _HELP), ("smalltalk", _HOW_ARE_YOU), ("bye", _BYE))
+    for kind, pattern in kinds:
         if pattern.match(text):
             return kind
     return None
@@ -223,6 +241,8 @@ class Grammar:
         for parse in order:
             if (command := parse(clause)) is not None:
                 return command
+        if clause.split(" ", 1)[0].lower() in TASK_VERBS and len(clause.split()) > 1:
+            return Add(*parse_add(clause, self.quotes, self.now, self.zone), bare=True)
         return Unknown(unmask(clause, self.quotes))
 
     def _note(self, clause: str) -> Command | None:
@@ -277,13 +297,20 @@ class Grammar:
             return Act("complete", self.target(found.group("t")))
         if (found := _PAST.match(clause)) and found.group("verb").lower() not in _NOT_DONE_VERBS:
             return Act("complete", self.target(f"{found.group('verb')} {found.group('rest')}"))
+        if found := _SHORT_DONE.match(clause):
+            words = found.group("t")
+            return Act("complete", Target() if words.lower() in _NOT_A_TASK else self.target(words))
         return None
 
     def _question(self, clause: str) -> Command | None:
         text = clause.rstrip("?")
         if found := _COUNT.match(text):
-            args, _, _ = parse_filter(found.group("rest"), self.quotes, self.now, self.zone)
-            return Ask("count", status=args.get("status"))
+            args, label, _ = parse_filter(found.group("rest"), self.quotes, self.now, self.zone)
+            return Ask("count", Target(selection=args, label=label), status=args.get("status"))
+        if found := _STATUS.match(text):
+            return Ask("done", self.target(found.group("t")))
+        if (found := _IS_WHEN.match(text)) and not re.match(r"(?:there\s+)?(?:any|some)", found.group("t"), re.I):
+            return Ask("when", self.target(found.group("t")))
         if found := _PRIORITY_Q.match(text):
             return Ask("priority", self.target(found.group("t") or found.group("t2") or found.group("t3")))
         if found := _WHEN.match(text):

@@ -60,7 +60,9 @@ def _due(text: str, now: datetime, zone: tzinfo) -> tuple[dict[str, Any], str] |
     if when is None or when.due is None:
         return None
     day = date.fromisoformat(when.due[:10])
-    return _window(day, day), f"due {day.isoformat()}"
+    delta = (day - today).days
+    named = {0: "today", 1: "tomorrow"}.get(delta) or f"on {day.strftime('%A')} {day.isoformat()}"
+    return _window(day, day), f"due {named}"
 
 
 def parse_filter(text: str, quotes: Quoted, now: datetime, zone: tzinfo) -> tuple[dict[str, Any], str, str]:

@@ -28,6 +28,7 @@ GREETING = (
 )
 THANKS = 'You\'re welcome! Say "what\'s on my list?" any time.'
 SMALLTALK = "I'm doing well, thanks! What can I do for your list?"
+BYE = 'Bye! Your tasks are saved; come back any time.'
 NOT_UNDERSTOOD = (
     "Sorry, I didn't understand that, so nothing changed. Try \"add buy milk tomorrow\", \"what's on my list?\" "
     'or "complete task 2" (say "help" for more).'
@@ -147,7 +148,7 @@ def updated(task: Task, changes: dict[str, Any], today: date, zone: Any) -> str:
             said.append("renamed")
         elif field == "priority":
             said.append(f"now {task['priority']} priority")
-        elif field == "due":
+        elif field in {"due", "shift_days"}:
             said.append(f"due {when_local(task['due'], today, zone)}" if task["due"] else "no due date now")
         elif field in {"tags", "add_tags"}:
             said.append("tagged " + ", ".join(task["tags"]) if task["tags"] else "no tags now")

@@ -103,7 +103,7 @@ class Session:
             return Found([], say.NO_LIST)
         ids = []
         for ordinal in ordinals:
-            index = len(shown) - 1 if ordinal == -1 else ordinal - 1
+            index = len(shown) + ordinal if ordinal < 0 else ordinal - 1
             if not 0 <= index < len(shown):
                 count = f"{len(shown)} task{'s' if len(shown) != 1 else ''}"
                 return Found([], f"The list I showed has only {count}, so nothing changed.")

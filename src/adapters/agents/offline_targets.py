@@ -19,6 +19,12 @@ _ORDINALS = re.compile(
     r"(?:\s+(?:one|task|item|todo|entry|thing)s?)?(?:\s+(?:on|in)\s+(?:the|my)\s+list)?$",
     re.I,
 )
+_FIRST_N = re.compile(
+    r"^(?:the\s+)?(?P<end>first|top|last)\s+(?P<n>two|three|four|five|2|3|4|5)(?:\s+(?:ones|tasks|items|todos))?"
+    r"(?:\s+(?:on|in)\s+(?:the|my)\s+list)?$",
+    re.I,
+)
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5}
 _IDS = re.compile(
     r"^(?:the\s+)?(?:(?:tasks?|todos?|items?|numbers?|no\.?|#)\s*)?#?(?P<ids>\d{1,19}(?:\s*(?:,\s*and|,|and|&|\+)\s*"
     r"(?:(?:tasks?|todos?|items?|number|no\.?)\s*)?#?\d{1,19})*)$",
@@ -90,6 +96,11 @@ def parse_target(phrase: str, quotes: Quoted, now: datetime, zone: tzinfo) -> Ta
     text = clean(phrase)
     if ids := _IDS.match(text):
         return Target(ids=tuple(dict.fromkeys(int(n) for n in re.findall(r"\d+", ids.group("ids")))))
+    if first := _FIRST_N.match(text):
+        count = _COUNTS.get(first.group("n").lower()) or int(first.group("n"))
+        if first.group("end").lower() == "last":
+            return Target(ordinals=tuple(range(-count, 0)))
+        return Target(ordinals=tuple(range(1, count + 1)))
     if ordinals := _ORDINALS.match(text):
         found = re.findall(_ORDINAL, ordinals.group("list"), re.I)
         return Target(ordinals=tuple(_ordinal(word) for word in found))

@@ -25,7 +25,8 @@ _REAL_WORDS = frozenset(
     "dune dove tone gone bone none note nine mine done dance daily remain remand remark market marked "
     "finnish fetch fish fine find fund fond rename renew repeat report reports resort retire update upgrade "
     "set sit sat get got let net pet wet tag tab tap tar rag bag wag bat cat hat mat rat sad sag seat seed "
-    "edict exit edit else undue under undo".split()
+    "edict exit edit else undue under undo schedule scheduled plan plans find fine mind kind wind bind lint "
+    "cheek check chuck shop shopping lisa list lust most must mist dust desk delay relate remote remove".split()
 )
 _TOMORROW = {"tmrw": "tomorrow", "tmr": "tomorrow", "tmrow": "tomorrow", "2morrow": "tomorrow", "tmw": "tomorrow",
              "tomoz": "tomorrow", "tonite": "tonight", "2nite": "tonight", "2day": "today"}  # fmt: skip
@@ -58,7 +59,7 @@ def fix_command(word: str) -> str:
     lower = word.lower()
     if lower in _SHORTHANDS:
         return _SHORTHANDS[lower]
-    if lower in COMMAND_WORDS or lower in _REAL_WORDS or len(lower) < 3 or not lower.isalpha():
+    if lower in COMMAND_WORDS or lower in _REAL_WORDS or len(lower) < 4 or not lower.isalpha():
         return word
     return closest(lower, COMMAND_WORDS) or word
 
@@ -87,4 +88,7 @@ def fix_date_word(text: str) -> str:
         fixed = _fix_date(word, _MONTHS)
         return fixed + whole[len(word) :] if fixed else whole
 
+    if " " not in text.strip() and text.strip().isalpha():
+        word = text.strip()
+        return _fix_date(word, _WEEKDAYS) or _fix_date(word, _MONTHS) or text
     return _DATE_SLOT.sub(repair, text)

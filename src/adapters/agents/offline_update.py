@@ -7,7 +7,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from adapters.agents.offline_dates import find_when, maybe_when
-from adapters.agents.offline_lists import Quoted, priority_of, unmask
+from adapters.agents.offline_lists import MARK, Quoted, priority_of, unmask
 from adapters.agents.offline_targets import Target, clean, parse_target
 
 Update = tuple[Target, dict[str, Any]]
@@ -78,6 +78,8 @@ def _value(field: str, raw: str, quotes: Quoted, now: datetime, zone: tzinfo) ->
     text = clean(raw)
     if field in {"title", "description"}:
         value = unmask(text, quotes).strip()
+        if field == "title" and not MARK.fullmatch(text.strip()):
+            value = value[:1].upper() + value[1:]
         return value or False
     if field == "priority":
         found = _PRIORITY.match(text)
@@ -124,9 +126,31 @@ def parse_clear(text: str, quotes: Quoted, now: datetime, zone: tzinfo) -> Updat
     return None
 
 
+_SHIFT = re.compile(
+    r"^(?:push|move|delay|postpone|bump|put\s+off|shift|set)\s+(?P<t>.+?)\s+(?P<dir>back|out|forward|ahead|off|up)?\s*"
+    r"(?:by\s+)?(?P<n>\d{1,3}|a|an|one|two|three|four|five|six|seven|a\s+couple\s+of|a\s+few)\s+(?P<u>days?|weeks?)"
+    r"(?:\s+(?P<dir2>later|earlier|back))?$",
+    re.I,
+)
+_COUNT = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "a couple of": 2, "a few": 3}  # fmt: skip
+
+
+def _shift(text: str, quotes: Quoted, now: datetime, zone: tzinfo) -> Update | None:
+    """ "push the dentist back a day": the due date moved by days or weeks."""
+    if (found := _SHIFT.match(text)) is None:
+        return None
+    raw = " ".join(found.group("n").lower().split())
+    days = (int(raw) if raw.isdigit() else _COUNT[raw]) * (7 if found.group("u").lower().startswith("w") else 1)
+    earlier = (found.group("dir") or "").lower() in {"forward", "ahead", "up"} or found.group("dir2") == "earlier"
+    return parse_target(found.group("t"), quotes, now, zone), {"shift_days": -days if earlier else days}
+
+
 def parse_update(text: str, quotes: Quoted, now: datetime, zone: tzinfo) -> Update | None:
     """The target and ``update_task`` fields of "rename task 2 to Call dad", "make it
     urgent", "move the dentist to friday at 3pm", "the bill is due on the 15th"; None if unclear."""
+    if (shifted := _shift(text, quotes, now, zone)) is not None:
+        return shifted
     if statement := _STATEMENT.match(text):
         left, right = statement.group("left"), re.sub(r"^(?:due|on)\s+", "", statement.group("what"), flags=re.I)
         verb = "set"
