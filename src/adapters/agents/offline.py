@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 from adapters.agents import offline_replies as say
 from adapters.agents.offline_actions import Actions
-from adapters.agents.offline_grammar import Act, Add, Ask, Chat, Command, Grammar, Show, Undo, Unknown
+from adapters.agents.offline_grammar import Act, Add, Ask, Chat, Command, Correct, Grammar, Show, Undo, Unknown
 from adapters.agents.offline_memory import Pending, remember
 from adapters.agents.offline_session import Session
 from adapters.agents.offline_targets import Target
@@ -21,7 +21,7 @@ _YES = re.compile(
     re.I,
 )
 _NO = re.compile(
-    r"^(?:no|nope|nah|cancel|never\s*mind|don'?t|do\s+not|stop|no\s+thanks|leave\s+(?:it|them)|forget\s+it|not\s+that"
+    r"^(?:no|nope|nah|cancel|never\s*mind|none(?:\s+of\s+them)?|neither(?:\s+of\s+them)?|don'?t|do\s+not|stop|no\s+thanks|leave\s+(?:it|them)|forget\s+it|not\s+that"
     r"(?:\s+one)?|wrong(?:\s+one)?|keep\s+(?:it|them)|n)(?:[\s,!.]+(?:thanks|thank\s+you|don'?t|leave\s+them))*[\s!.]*$",
     re.I,
 )
@@ -92,7 +92,24 @@ async def _run(actions: Actions, command: Command) -> str:
         return await actions.ask(command)
     if isinstance(command, Undo):
         return await actions.undo()
+    if isinstance(command, Correct):
+        return await _correct(actions, command)
     return await actions.act(command)
+
+
+async def _correct(actions: Actions, command: Correct) -> str:
+    """ "No, I meant mom": the last request's action, undone and done to the task meant."""
+    session = actions.session
+    earlier = [c for c in _commands(session, session.memory.last_request) if isinstance(c, Act)]
+    changed = {c.arguments.get("task_id", (c.result or {}).get("id")) for c in session.memory.changes}
+    if len(earlier) != 1 or len(changed) != 1:
+        return 'I\'m not sure what to correct; please say the whole request again, e.g. "complete task 2".'
+    found = await session.resolve(command.target, earlier[0].action)
+    if found.reply:
+        return found.reply
+    undone = await actions.undo()
+    redone = await actions.act(Act(earlier[0].action, Target(ids=tuple(found.ids)), earlier[0].changes))
+    return f"{undone}\n{redone}"
 
 
 async def _answer(session: Session, pending: Pending, text: str) -> str | None:

@@ -24,6 +24,15 @@ def _shifted(due: str | None, days: int, today: Any) -> str:
     return (datetime.fromisoformat(due.replace("Z", "+00:00")) + timedelta(days=days)).isoformat()
 
 
+def _retag(tags: list[str], added: list[str], removed: list[str] | None) -> list[str]:
+    """Tags with ``added`` appended and ``removed`` taken off (an empty ``removed``: all)."""
+    if removed is not None:
+        gone = {tag.casefold() for tag in removed}
+        tags = [tag for tag in tags if gone and tag.casefold() not in gone]
+    known = {tag.casefold() for tag in tags}
+    return [*tags, *(tag for tag in added if tag.casefold() not in known)]
+
+
 def _plural(count: int) -> str:
     return f"{count} task{'s' if count != 1 else ''}"
 
@@ -214,12 +223,11 @@ class Actions:
             if isinstance(task, str):
                 return task
             fields = {"due": _shifted(task.get("due"), fields.pop("shift_days"), s.today)}
-        if "add_tags" in fields:
+        if "add_tags" in fields or "remove_tags" in fields:
             task = await s.task(task_id)
             if isinstance(task, str):
                 return task
-            known = {tag.casefold() for tag in task["tags"]}
-            fields = {"tags": [*task["tags"], *(t for t in fields.pop("add_tags") if t.casefold() not in known)]}
+            fields = {"tags": _retag(task["tags"], fields.get("add_tags", []), fields.get("remove_tags"))}
         return await self._tool("update_task", {"task_id": task_id, **fields},
                                 lambda t: say.updated(t, changes, s.today, s.zone))  # fmt: skip
 

@@ -44,7 +44,8 @@ _DANGLING = re.compile(r"(?:\s+(?:by|on|at|due|before|until|till|for|from|starti
 TASK_VERBS = frozenset(
     "buy call email e-mail send pay book clean fix pick return write read finish make take get order schedule "
     "renew water wash feed walk cook bake print review plan prepare submit text visit meet mail post "
-    "file sort organize organise charge collect bring ask tell study practice practise learn repair "
+    "file sort organize organise charge collect bring ask tell study practice practise learn repair grab go see "
+    "watch attend drive start try bake hoover dust ring phone contact invite host celebrate "
     "replace sign register apply file iron vacuum mop tidy hang paint move pack unpack book reply respond".split()
 )
 COMMAND_VERBS = frozenset(
@@ -121,12 +122,22 @@ def _items(text: str) -> list[str]:
     return [text]
 
 
+_PRIORITY_LEAD = re.compile(
+    r"^(?:(?:a|an|new|another)\s+)*(?P<v>urgent|important|high[- ]priority|low[- ]priority|medium[- ]priority)\s+"
+    r"(?=(?:task|todo|to-do|item|reminder)s?\b)",
+    re.I,
+)
+
+
 def parse_add(text: str, quotes: Quoted, now: datetime, zone: tzinfo) -> tuple[list[dict[str, Any]], list[str]]:
     """``add_task`` arguments for each task a request adds ("add milk and eggs tomorrow"),
     and notes on what was left out."""
     args: dict[str, Any] = {}
     notes: list[str] = []
     rest = _LIST_PLACE.sub("", text)
+    if lead := _PRIORITY_LEAD.match(rest):
+        args["priority"] = priority_of(lead.group("v").split()[0].split("-")[0])
+        rest = rest[lead.end() :]
     rest = _when(rest, now, zone, args, notes)
     rest = _details(rest, quotes, args)
     rest = _LEAD.sub("", rest.strip(" ,:;-"), count=1)

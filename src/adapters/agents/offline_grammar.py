@@ -57,6 +57,13 @@ class Undo:
 
 
 @dataclass(frozen=True, slots=True)
+class Correct:
+    """ "No, I meant mom": undo what the last reply changed and do it to another task."""
+
+    target: Target
+
+
+@dataclass(frozen=True, slots=True)
 class Chat:
     kind: str
 
@@ -66,7 +73,7 @@ class Unknown:
     text: str
 
 
-Command = Add | Show | Ask | Act | Undo | Chat | Unknown
+Command = Add | Show | Ask | Act | Undo | Correct | Chat | Unknown
 
 _UNDO = re.compile(r"^(?:undo|revert|take (?:that|it) back)(?:\s+(?:that|it|this|the last (?:one|change|thing)))?$", re.I)
 _BACK = re.compile(
@@ -90,7 +97,8 @@ _ADD = re.compile(
     r"|todo|to-do|to\s+do|note\s+to\s+self|reminder|remind\s+me(?:\s+to)?|remember\s+to|don'?t\s+(?:let\s+me\s+)?forget"
     r"|schedule|(?:set|create|make)\s+(?:up\s+)?(?:a\s+)?(?:reminder|note)(?:\s+(?:to|for|about))?"
     r"(?:\s+to)?|i\s+(?:really\s+|also\s+|still\s+)?(?:need|have|want|must|should|gotta|got|ought|'ll\s+need|will"
-    r"\s+need)(?:\s+(?:probably|really|definitely))?(?:\s+to)?|i\s+should\s+probably|need\s+to|have\s+to|gotta|must)"
+    r"\s+need)(?:\s+(?:probably|really|definitely))?(?:\s+to)?|i\s+should\s+probably|need\s+to|have\s+to|gotta|must"
+    r"|we\s+(?:need|have|must|should|gotta|got)(?:\s+to)?)"
     r"\b\s*:?\s*(?P<rest>.*)$",
     re.I,
 )
@@ -114,7 +122,7 @@ _REOPEN = re.compile(
     re.I,
 )
 _COMPLETE = re.compile(
-    r"^(?:complete|finish|finished|mark|check\s+off|check|tick\s+off|tick|cross\s+off|close|done\s+with|done"
+    r"^(?:(?:mark|set)\s+(?:as\s+)?(?:done|complete|completed|finished)|complete|finish|finished|mark|check\s+off|check|tick\s+off|tick|cross\s+off|close|done\s+with|done"
     r"|i'?m\s+(?:all\s+)?(?:done|finished)(?:\s+with)?|i\s+am\s+(?:done|finished)(?:\s+with)?|i'?ve\s+(?:just\s+)?(?:done|finished|completed)|i\s+"
     r"(?:have\s+)?(?:just\s+|already\s+|finally\s+)?(?:done|did|finished|completed)|knock\s+out|wrap\s+up"
     r"|i'?m\s+finished\s+with)\b\s*:?\s*(?P<rest>.*?)"
@@ -128,6 +136,22 @@ _DONE_STATEMENT = re.compile(
 )
 _PAST = re.compile(r"^i(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)?(?P<verb>\w+ed|paid|bought|made|sent|wrote|took|got|fed"
                    r"|met|swept|gave|ran|read)\s+(?P<rest>.+)$", re.I)  # fmt: skip
+_DONE_PARTICIPLE = re.compile(
+    r"^(?P<t>.+?)\s+(?:is\s+|are\s+|was\s+|were\s+|has\s+been\s+|have\s+been\s+|got\s+)?(?:all\s+|now\s+)?"
+    r"(?P<verb>\w+ed|paid|bought|sent|made|written|taken|done|fed|swept|read)$",
+    re.I,
+)
+_UNTAG = re.compile(
+    r"^(?:untag|remove\s+(?:all\s+)?(?:the\s+)?tags\s+from|clear\s+(?:the\s+)?tags\s+(?:of|from|on))\s+(?P<t>.+)$"
+    r"|^(?:remove|take\s+off|drop)\s+(?:the\s+)?(?:tag\s+)?#?(?P<tag>[\w-]+)(?:\s+tag)?\s+from\s+(?P<t2>.+)$",
+    re.I,
+)
+_NO_REPEAT = re.compile(
+    r"^(?:stop\s+repeating|don'?t\s+repeat|no\s+longer\s+repeat|stop\s+recurring)\s+(?P<t>.+)$"
+    r"|^(?P<t2>.+?)\s+(?:shouldn'?t|should\s+not|doesn'?t\s+need\s+to|no\s+longer\s+needs\s+to)\s+(?:repeat|recur)$",
+    re.I,
+)
+_MEANT = re.compile(r"^(?:no\s*,?\s+)?i\s+meant\s+(?P<t>.+)$|^(?:not\s+that\s+one|wrong\s+one)\s*,?\s+(?P<t2>.+)$", re.I)
 _NOT_DONE_VERBS = frozenset("wanted needed forgot decided started tried planned hoped liked loved added created "
                             "asked mentioned noticed missed".split())  # fmt: skip
 _SHORT_DONE = re.compile(r"^(?P<t>(?:\S+\s+){0,3}\S+?)\s*[,:-]?\s+(?:done|finished|completed|complete|sorted)$", re.I)
@@ -213,7 +237,7 @@ class Grammar:
             return "add"
         if isinstance(command, Show | Ask):
             return "show"
-        if isinstance(command, Undo):
+        if isinstance(command, Undo | Correct):
             return "explicit"
         if isinstance(command, Act):
             explicit = command.target.explicit
@@ -230,7 +254,9 @@ class Grammar:
             return Undo()
         if found := _BACK.match(clause):
             return Act("back", self.target(found.group("t") or found.group("t2")))
-        for special in (self._note, self._tags, self._clear, self._wrapped):
+        if found := _MEANT.match(clause):
+            return Correct(self.target(found.group("t") or found.group("t2")))
+        for special in (self._note, self._tags, self._untag, self._clear, self._wrapped):
             if (command := special(clause)) is not None:
                 return command
         if add := _PUT.match(clause) or _ADD.match(clause):
@@ -256,6 +282,14 @@ class Grammar:
             tags = [t.lstrip("#") for t in re.split(r"\s*(?:,|\band\b)\s*", raw) if t.strip("# ")]
             target = found.group("t") or found.group("t2") or found.group("t3")
             return Act("update", self.target(target), {"add_tags": tags})
+        return None
+
+    def _untag(self, clause: str) -> Command | None:
+        if found := _UNTAG.match(clause):
+            target = self.target(found.group("t") or found.group("t2"))
+            return Act("update", target, {"remove_tags": [found.group("tag")] if found.group("tag") else []})
+        if found := _NO_REPEAT.match(clause):
+            return Act("update", self.target(found.group("t") or found.group("t2")), {"recurrence": "none"})
         return None
 
     def _clear(self, clause: str) -> Command | None:
@@ -297,6 +331,10 @@ class Grammar:
             return Act("complete", self.target(found.group("t")))
         if (found := _PAST.match(clause)) and found.group("verb").lower() not in _NOT_DONE_VERBS:
             return Act("complete", self.target(f"{found.group('verb')} {found.group('rest')}"))
+        found_participle = _DONE_PARTICIPLE.match(clause)
+        if found_participle and found_participle.group("verb").lower() not in _NOT_DONE_VERBS | {"done"}:
+            words = f"{found_participle.group('t')} {found_participle.group('verb')}"
+            return Act("complete", self.target(words))
         if found := _SHORT_DONE.match(clause):
             words = found.group("t")
             return Act("complete", Target() if words.lower() in _NOT_A_TASK else self.target(words))
@@ -313,7 +351,7 @@ class Grammar:
             return Ask("when", self.target(found.group("t")))
         if found := _PRIORITY_Q.match(text):
             return Ask("priority", self.target(found.group("t") or found.group("t2") or found.group("t3")))
-        if found := _WHEN.match(text):
+        if (found := _WHEN.match(text)) and not re.search(r"\b(?:next|deadlines?|upcoming)\b", text, re.I):
             return Ask("when", self.target(found.group("t")))
         if found := _WHAT.match(text):
             return Ask("what", self.target(found.group("t")))

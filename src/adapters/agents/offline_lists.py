@@ -25,12 +25,14 @@ _SEARCH = (
     re.compile(r"^(?:search|find|look)(?:\s+for)?(?:\s+(?:my\s+)?(?:tasks?|anything))?(?:\s+(?:for|about))?\s+(.+)$", re.I),
 )
 _DUE = re.compile(r"\b(?:due|for|on|by)\b|^(?:today|tomorrow)\b|\b(?:this|next) week\b|\btoday\b|\btomorrow\b", re.I)
+_UPCOMING = re.compile(r"\b(?:coming\s+up|upcoming|next\s+deadline|due\s+next|what'?s\s+next|soon|deadlines)\b", re.I)
 _WEEK = re.compile(r"\b(this|next) week\b", re.I)
 _FILLER = re.compile(
     r"\b(?:what|what's|whats|which|show|list|display|view|see|get|give|tell|me|my|all|every|everything|each|any|"
     r"anything|the|a|an|of|do|does|did|i|have|has|is|are|there|on|in|for|to|tasks?|todos?|to-dos?|items?|"
     r"things?|stuff|ones?|please|still|got|left|list|due|with|that|are|can|you|now|currently|so far|far|"
-    r"yet|up|whats?|let|us|see|i've|ive|haven't|have|need|else|more|and|or|how|many|much|count|number)\b",
+    r"yet|up|whats?|let|us|see|i've|ive|haven't|have|need|else|more|and|or|how|many|much|count|number|should|could"
+    r"|would|must|we|today|tomorrow|work\s+on|going|on|plate|agenda|schedule|do|doing|coming|upcoming|soon|next)\b",
     re.I,
 )
 
@@ -86,7 +88,11 @@ def parse_filter(text: str, quotes: Quoted, now: datetime, zone: tzinfo) -> tupl
     if tag := _TAG.search(text):
         args["tag"] = unmask(tag.group(1) or tag.group(2), quotes)
         suffix.append(f"tagged {args['tag']}")
-    if (due := _due(text, now, zone)) is not None:
+    if _UPCOMING.search(text) and "due_after" not in args:
+        yesterday = now.astimezone(zone).date() - timedelta(days=1)
+        args.update({"status": "pending", "due_after": yesterday.isoformat(), "sort": "due", "limit": 10})
+        words[:] = ["upcoming"]
+    elif (due := _due(text, now, zone)) is not None:
         args.update(due[0])
         args.setdefault("status", "pending")
         suffix.append(due[1])
@@ -99,7 +105,7 @@ def parse_filter(text: str, quotes: Quoted, now: datetime, zone: tzinfo) -> tupl
 
 def _rest(text: str, args: dict[str, Any]) -> str:
     """Words a filter did not explain ("work" in "show me my work tasks")."""
-    if "q" in args or "tag" in args:
+    if "q" in args or "tag" in args or "sort" in args:
         return ""
     cleaned = re.sub(r"[?!.,]|'\w*", " ", text)
     for pattern in (_OVERDUE, _DONE, _OPEN, _PRIORITY, _FILLER, _WEEK):

@@ -44,6 +44,7 @@ class Memory:
     focus: list[int] = field(default_factory=list)
     pending: Pending | None = None
     changes: tuple[ToolCallRecord, ...] = ()
+    last_request: str = ""
 
     def saw(self, ids: list[int], *, listed: bool = False) -> None:
         """Tasks named by this turn: later parts of the message refer to them."""
@@ -93,6 +94,8 @@ def _pending(history: Sequence[Message]) -> Pending | None:
 def remember(history: Sequence[Message]) -> Memory:
     """What the stored messages (oldest first) say the user may refer to."""
     memory = Memory(pending=_pending(history))
+    if len(history) >= 2 and history[-2].role is Role.USER and history[-1].role is Role.ASSISTANT:
+        memory.last_request = history[-2].content
     for message in reversed(history):
         if message.role is not Role.ASSISTANT:
             continue

@@ -150,7 +150,7 @@ def updated(task: Task, changes: dict[str, Any], today: date, zone: Any) -> str:
             said.append(f"now {task['priority']} priority")
         elif field in {"due", "shift_days"}:
             said.append(f"due {when_local(task['due'], today, zone)}" if task["due"] else "no due date now")
-        elif field in {"tags", "add_tags"}:
+        elif field in {"tags", "add_tags", "remove_tags"}:
             said.append("tagged " + ", ".join(task["tags"]) if task["tags"] else "no tags now")
         elif field == "recurrence":
             repeats = task["recurrence"]

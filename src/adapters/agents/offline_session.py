@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
@@ -93,9 +94,25 @@ class Session:
             if not ids or (target.ref == "one" and len(ids) != 1) or (target.both and len(ids) != 2):
                 return Found([], say.WHICH)
             return Found(list(ids))
-        if target.title is not None or target.words:
-            return await self._lookup(target.title or target.words, action, quoted=target.title is not None)
+        if target.title is not None:
+            return await self._lookup(target.title, action, quoted=True)
+        if target.words:
+            found = await self._lookup(target.words, action, quoted=False)
+            parts = [p for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", target.words) if content_words(p)]
+            if found.ids or len(parts) < 2:
+                return found
+            return await self._each(parts, action) or found
         return Found([], say.WHICH)
+
+    async def _each(self, parts: list[str], action: str) -> Found | None:
+        """ "the plumber task and the video one": each part must name one task for sure."""
+        ids: list[int] = []
+        for part in parts:
+            found = await self._lookup(part, action, quoted=False)
+            if not found.ids:
+                return None
+            ids += found.ids
+        return Found(list(dict.fromkeys(ids)))
 
     def _ordinals(self, ordinals: tuple[int, ...]) -> Found:
         shown = self.memory.shown

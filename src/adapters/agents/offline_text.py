@@ -19,7 +19,7 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+|\s*[;\n]+\s*")
 _FILLER = re.compile(
     r"^(?:(?:oh|oops|whoops|um+|uh+|er+m?|well|so|ok(?:ay)?|alright|right|wait|hmm+|actually|also|and|then|now|sorry"
     r"|hey|hi|hello|please|pls|plz|kindly|just|ah|ugh|btw|by the way|one more thing|quick one|on second thought"
-    r"|no(?=\s*,)|nah(?=\s*,))"
+    r"|no(?=\s*,)|nah(?=\s*,)|no\s+wait|oh\s+wait)"
     r"(?:\s+there)?\b[,!:.\s]+)+(?=\S)",
     re.I,
 )

@@ -41,7 +41,8 @@ _RECURRENCE = {"day": "daily", "daily": "daily", "week": "weekly", "weekly": "we
 _NO_DATE = re.compile(r"^(?:none|nothing|no date|no due date|never|null|no deadline|someday)$", re.I)
 _STATEMENT = re.compile(
     r"^(?P<left>.+?)\s+(?:is|are|was|'s)\s+(?:actually\s+|now\s+|really\s+)?(?P<what>due\s+.+|on\s+.+"
-    r"|(?:high|low|medium|urgent|important)(?:[- ]priority)?|(?:a\s+)?(?:high|low|medium)[- ]priority(?:\s+task)?)$",
+    r"|(?:high|low|medium|urgent|important)(?:[- ]priority)?|(?:a\s+)?(?:high|low|medium)[- ]priority(?:\s+task)?"
+    r"|(?:today|tomorrow|tonight|next\s+\w+|this\s+\w+|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?:\s+now)?)$",
     re.I,
 )
 _CLEAR = re.compile(
@@ -152,7 +153,8 @@ def parse_update(text: str, quotes: Quoted, now: datetime, zone: tzinfo) -> Upda
     if (shifted := _shift(text, quotes, now, zone)) is not None:
         return shifted
     if statement := _STATEMENT.match(text):
-        left, right = statement.group("left"), re.sub(r"^(?:due|on)\s+", "", statement.group("what"), flags=re.I)
+        what = re.sub(r"\s+now$", "", statement.group("what"), flags=re.I)
+        left, right = statement.group("left"), re.sub(r"^(?:due|on)\s+", "", what, flags=re.I)
         verb = "set"
     elif found := _VERB.match(text):
         verb, body = " ".join(found.group("verb").lower().split()), found.group("body")
