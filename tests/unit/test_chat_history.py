@@ -68,8 +68,8 @@ def test_a_long_list_keeps_its_ids_in_order_and_then_short_titles() -> None:
     short = HistoryBudget(tool_result_chars=1_500)
     conversation = [_message(Role.USER, "list"), _message(Role.ASSISTANT, "here", listed)]
 
-    (with_titles,) = bound_history(conversation[:1] + [_message(Role.ASSISTANT, "x", _call(1, {"items": items[:60]}))],
-                                   medium)[1].tool_calls  # fmt: skip
+    sixty = [conversation[0], _message(Role.ASSISTANT, "x", _call(1, {"items": items[:60]}))]
+    (with_titles,) = bound_history(sixty, medium)[1].tool_calls
     (ids_only,) = bound_history(conversation, short)[1].tool_calls
 
     assert with_titles.result["items"][0] == {"id": 1, "title": "A rather long title for…"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import datetime, tzinfo
 
 from adapters.agents import offline_replies as say
 from adapters.agents.offline_actions import Actions
@@ -45,8 +46,14 @@ class OfflineChatAgent:
 
 
 def _commands(session: Session, message: str) -> list[Command]:
+    return parse_message(message, session.now, session.zone)
+
+
+def parse_message(message: str, now: datetime, zone: tzinfo) -> list[Command]:
+    """The commands of a message, one per clause (greetings and thanks dropped when there
+    is more to do)."""
     masked, quotes = mask_quotes(normalize(message))
-    grammar = Grammar(quotes, session.now, session.zone)
+    grammar = Grammar(quotes, now, zone)
     found, urgent = sentences(masked)
     commands = [grammar.parse(clause) for sentence in found for clause in split_clauses(sentence, grammar.classify)]
     if urgent:
@@ -65,7 +72,7 @@ async def _reply(session: Session, message: str) -> str:
     if pending is not None and (answer := await _answer(session, pending, text)) is not None:
         return answer
     if _YES.match(text) or _NO.match(text):
-        return 'I\'m not sure what you mean: I haven\'t asked anything. Say "help" to see what I can do.'
+        return "I'm not sure what you mean: I haven't asked anything. Say \"help\" to see what I can do."
     commands = _commands(session, message)
     if not commands:
         return say.NOT_UNDERSTOOD
@@ -134,7 +141,9 @@ async def _answer(session: Session, pending: Pending, text: str) -> str | None:
 async def _choice(session: Session, pending: Pending, text: str) -> list[int] | None:
     """Which of the tasks a question offered an answer names ("the second", "6", "the plumber one")."""
     masked, quotes = mask_quotes(text)
-    cleaned = re.sub(r"^(?:i\s+mean|i\s+meant|oh|um|sorry|the\s+one\s+(?:called|about))\s*,?\s*", "", masked, flags=re.I)
+    cleaned = re.sub(
+        r"^(?:i\s+mean|i\s+meant|oh|um|sorry|the\s+one\s+(?:called|about))\s*,?\s*", "", masked, flags=re.I
+    )
     target = Grammar(quotes, session.now, session.zone).target(cleaned)
     candidates = list(pending.ids)
     if target.ordinals:

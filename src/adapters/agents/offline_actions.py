@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -11,11 +12,24 @@ from adapters.agents.offline_session import Session, Task
 
 _QUESTION = {"complete": "Mark these {n} ({label}) as done?", "reopen": "Reopen these {n} ({label})?",
              "delete": "Delete these {n} ({label})?", "update": "Change these {n} ({label}): {change}?",
-             "back": "Bring back these {n} ({label})?"}  # fmt: skip
+             "back": "Bring back these {n} ({label})?", "restore": "Bring back these {n} ({label})?"}  # fmt: skip
 _SELECTION_STATUS = {"complete": "pending", "reopen": "completed"}
 
 
-def _shifted(due: str | None, days: int, today: Any) -> str:
+def _opposite(tool: str, arguments: dict[str, Any], result: dict[str, Any]) -> str | None:
+    """The action that undoes a tool call; None when a call cannot be undone from its record
+    (a change of fields: the old values are not in it)."""
+    if tool == "update_task":
+        completed = arguments.get("completed")
+        return None if completed is None else ("reopen" if completed else "complete")
+    if tool == "complete_task":
+        return "reopen" if result.get("completed") else None
+    return {"add_task": "delete", "delete_task": "back", "restore_task": "delete", "toggle_task_status": "toggle"}.get(
+        tool
+    )
+
+
+def _shifted(due: str | None, days: int, today: date) -> str:
     """A due moved by ``days`` (from today when there was none)."""
     if due is None:
         return (today + timedelta(days=days)).isoformat()
@@ -115,15 +129,15 @@ class Actions:
         s = self.session
         if kind == "when":
             if not task.get("due"):
-                return f"#{task['id']} \"{task['title']}\" has no due date."
-            return f"#{task['id']} \"{task['title']}\" is due {say.when_local(task['due'], s.today, s.zone)}."
+                return f'#{task["id"]} "{task["title"]}" has no due date.'
+            return f'#{task["id"]} "{task["title"]}" is due {say.when_local(task["due"], s.today, s.zone)}.'
         if kind == "done":
             if task["completed"]:
-                return f"Yes, #{task['id']} \"{task['title']}\" is done."
+                return f'Yes, #{task["id"]} "{task["title"]}" is done.'
             due = f" (due {say.when_local(task['due'], s.today, s.zone)})" if task.get("due") else ""
-            return f"No, #{task['id']} \"{task['title']}\" isn't done yet{due}."
+            return f'No, #{task["id"]} "{task["title"]}" isn\'t done yet{due}.'
         if kind == "priority":
-            return f"#{task['id']} \"{task['title']}\" is {task['priority']} priority."
+            return f'#{task["id"]} "{task["title"]}" is {task["priority"]} priority.'
         note = f"\nNote: {' '.join(str(task['description']).split())}" if task.get("description") else ""
         return say.line(task, s.today, s.zone) + note
 
@@ -154,18 +168,11 @@ class Actions:
         for record in reversed(changes):
             arguments, result = record.arguments, record.result if isinstance(record.result, dict) else {}
             task_id = arguments.get("task_id", result.get("id"))
-            plan = {
-                "add_task": ("delete", {}),
-                "delete_task": ("back", {}),
-                "restore_task": ("delete", {}),
-                "toggle_task_status": ("toggle", {}),
-                "complete_task": ("reopen", {}) if result.get("completed") else (None, {}),
-                "update_task": {False: ("complete", {}), True: ("reopen", {})}.get(arguments.get("completed"), (None, {})),
-            }[record.name]
-            if plan[0] is None or not isinstance(task_id, int):
-                lines.append("I can't undo that change by myself; tell me what to set back, e.g. \"move it to friday\".")
+            opposite = _opposite(record.name, arguments, result)
+            if opposite is None or not isinstance(task_id, int):
+                lines.append('I can\'t undo that change by myself; tell me what to set back, e.g. "move it to friday".')
                 continue
-            lines.append(await self._apply(plan[0], task_id, {}))
+            lines.append(await self._apply(opposite, task_id, {}))
         return "\n".join(lines)
 
     async def act(self, command: Act, *, confirmed: bool = False) -> str:
@@ -199,7 +206,7 @@ class Actions:
                                                     change=_describe(command.changes))  # fmt: skip
         return say.confirm(question, tasks, s.today, s.zone)
 
-    async def _apply(self, action: str, task_id: int, changes: dict[str, Any]) -> str:  # noqa: PLR0911
+    async def _apply(self, action: str, task_id: int, changes: dict[str, Any]) -> str:
         s = self.session
         if action == "back":
             task = await s.task(task_id)
@@ -207,14 +214,19 @@ class Actions:
                 return await self._tool("restore_task", {"task_id": task_id}, say.restored)
             if task["completed"]:
                 return await self._tool("update_task", {"task_id": task_id, "completed": False}, say.reopened)
-            return f"#{task_id} \"{task['title']}\" is already on your list."
+            return f'#{task_id} "{task["title"]}" is already on your list.'
+        if action == "restore":
+            return await self._tool("restore_task", {"task_id": task_id}, say.restored)
         if action == "complete":
             return await self._tool("complete_task", {"task_id": task_id}, lambda t: say.completed(t, s.today, s.zone))
         if action == "reopen":
             return await self._tool("update_task", {"task_id": task_id, "completed": False}, say.reopened)
         if action == "toggle":
-            return await self._tool("toggle_task_status", {"task_id": task_id}, lambda t: say.completed(t, s.today, s.zone)
-                                    if t["completed"] else say.reopened(t))  # fmt: skip
+            return await self._tool(
+                "toggle_task_status",
+                {"task_id": task_id},
+                lambda t: say.completed(t, s.today, s.zone) if t["completed"] else say.reopened(t),
+            )
         if action == "delete":
             return await self._tool("delete_task", {"task_id": task_id}, say.deleted)
         fields = dict(changes)
@@ -231,8 +243,8 @@ class Actions:
         return await self._tool("update_task", {"task_id": task_id, **fields},
                                 lambda t: say.updated(t, changes, s.today, s.zone))  # fmt: skip
 
-    async def _tool(self, name: str, arguments: dict[str, Any], sentence: Any) -> str:
+    async def _tool(self, name: str, arguments: dict[str, Any], sentence: Callable[[Task], str]) -> str:
         outcome = await self.session.call(name, arguments)
         if outcome.is_error:
             return self.session.error(outcome, arguments.get("task_id"))
-        return str(sentence(outcome.result))
+        return sentence(outcome.result)

@@ -9,6 +9,7 @@ from typing import Any
 
 from adapters.agents.offline_dates import find_when, maybe_when
 from adapters.agents.offline_lists import MARK, Quoted, priority_of, unmask
+from adapters.agents.offline_typos import words
 
 _LIST_PLACE = re.compile(
     r"\s+(?:to|on(?:to)?|in|into)\s+(?:my|the|our)\s+(?:(?:todo|to-do|to do|shopping|grocery|task|tasks)\s+)?"
@@ -41,16 +42,16 @@ _LEAD = re.compile(
     re.I,
 )
 _DANGLING = re.compile(r"(?:\s+(?:by|on|at|due|before|until|till|for|from|starting|and|to|with|,))+$", re.I)
-TASK_VERBS = frozenset(
-    "buy call email e-mail send pay book clean fix pick return write read finish make take get order schedule "
-    "renew water wash feed walk cook bake print review plan prepare submit text visit meet mail post "
-    "file sort organize organise charge collect bring ask tell study practice practise learn repair grab go see "
-    "watch attend drive start try bake hoover dust ring phone contact invite host celebrate "
-    "replace sign register apply file iron vacuum mop tidy hang paint move pack unpack book reply respond".split()
+TASK_VERBS = words(
+    "buy call email e-mail send pay book clean fix pick return write read finish make take get order "
+    "schedule renew water wash feed walk cook bake print review plan prepare submit text visit meet mail "
+    "post file sort organize organise charge collect bring ask tell study practice practise learn repair "
+    "grab go see watch attend drive start try bake hoover dust ring phone contact invite host celebrate "
+    "replace sign register apply file iron vacuum mop tidy hang paint pack unpack book reply respond"
 )
-COMMAND_VERBS = frozenset(
+COMMAND_VERBS = words(
     "add create complete finish delete remove rename reopen restore show list mark move change update "
-    "reschedule postpone set edit tag undo cancel drop scratch trash erase uncheck check".split()
+    "reschedule postpone set edit tag undo cancel drop scratch trash erase uncheck check"
 )
 _ITEM_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", re.I)
 

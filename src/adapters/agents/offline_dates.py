@@ -29,9 +29,17 @@ _DAY_PATTERNS: tuple[tuple[str, str], ...] = (
     ("md", r"(?P<mon1>" + _MON + r")\s+(?P<d1>\d{1,2})" + _ORD + r"?(?:,?\s+(?P<y1>\d{4}))?\b"),
     ("dm", r"(?:the\s+)?(?P<d2>\d{1,2})" + _ORD + r"?\s+(?:of\s+)?(?P<mon2>" + _MON + r")(?:,?\s+(?P<y2>\d{4}))?\b"),
     ("slash", r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y3>\d{2}|\d{4}))?(?![\d/])"),
-    ("dom", r"(?:the\s+)?(?P<d3>\d{1,2})" + _ORD + r"\b(?:\s+of\s+(?:the\s+|this\s+|every\s+|each\s+|(?P<nm>next)\s+)?month)?"),
+    (
+        "dom",
+        r"(?:the\s+)?(?P<d3>\d{1,2})"
+        + _ORD
+        + r"\b(?:\s+of\s+(?:the\s+|this\s+|every\s+|each\s+|(?P<nm>next)\s+)?month)?",
+    ),
     ("after", r"(?:the\s+)?day\s+after\s+tomorrow"),
-    ("rel", r"(?:today|tonight|tomorrow)(?:\s+(?:morning|afternoon|evening|night))?|this\s+(?:morning|afternoon|evening)"),
+    (
+        "rel",
+        r"(?:today|tonight|tomorrow)(?:\s+(?:morning|afternoon|evening|night))?|this\s+(?:morning|afternoon|evening)",
+    ),
     ("in", r"in\s+(?P<n>" + _NUM + r")\s+(?P<unit>days?|weeks?|months?)"),
     ("eom", r"(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month|month\s+end"),
     ("eow", r"(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week|(?:sometime\s+|some\s+time\s+|later\s+)?this\s+week"),
@@ -153,7 +161,7 @@ def _add_months(day: date, months: int) -> date:
     raise ValueError(day)  # pragma: no cover
 
 
-def _day(kind: str, g: dict[str, str | None], today: date) -> date | None:  # noqa: PLR0911, PLR0912
+def _day(kind: str, g: dict[str, str | None], today: date) -> date | None:  # noqa: PLR0912
     if kind == "iso":
         try:
             return date.fromisoformat(g["iso"] or "")

@@ -4,6 +4,7 @@ delete, change, bring back), undo, small talk, or not understood."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
@@ -12,6 +13,7 @@ from adapters.agents.offline_add import TASK_VERBS, parse_add
 from adapters.agents.offline_lists import Quoted, parse_filter, unmask
 from adapters.agents.offline_match import forms
 from adapters.agents.offline_targets import Target, parse_target
+from adapters.agents.offline_typos import words
 from adapters.agents.offline_update import parse_clear, parse_update
 
 
@@ -75,9 +77,12 @@ class Unknown:
 
 Command = Add | Show | Ask | Act | Undo | Correct | Chat | Unknown
 
-_UNDO = re.compile(r"^(?:undo|revert|take (?:that|it) back)(?:\s+(?:that|it|this|the last (?:one|change|thing)))?$", re.I)
+_UNDO = re.compile(
+    r"^(?:undo|revert|take (?:that|it) back)(?:\s+(?:that|it|this|the last (?:one|change|thing)))?$", re.I
+)
+_RESTORE = re.compile(r"^(?:restore|undelete|recover|un-delete)\s+(?P<t>.+)$", re.I)
 _BACK = re.compile(
-    r"^(?:restore|undelete|recover|bring back|get back)\s+(?P<t>.+)$|^(?:bring|get|put)\s+(?P<t2>.+?)\s+back\b"
+    r"^(?:bring back|get back)\s+(?P<t>.+)$|^(?:bring|get|put)\s+(?P<t2>.+?)\s+back\b"
     r"(?:\s+(?:on|to|onto|in)\s+(?:my|the)\s+(?:todo\s+|to-do\s+)?list)?$",
     re.I,
 )
@@ -93,7 +98,7 @@ _TAGS = re.compile(
 )
 _WRAPPED = re.compile(r"^(?:i\s+)?(?:need|want|have|would like|'d like)\s+to\s+(?P<rest>.+)$", re.I)
 _ADD = re.compile(
-    r"^(?:add|create|new|make\s+(?:a\s+)?(?:new\s+)?(?:task|todo|reminder)|jot(?:\s+down)?|note\s+down|write\s+down"
+    r"^(?:add|create|new|make\s+(?:a\s+(?:new\s+)?|new\s+)(?:task|todo|reminder)|jot(?:\s+down)?|note\s+down|write\s+down"
     r"|todo|to-do|to\s+do|note\s+to\s+self|reminder|remind\s+me(?:\s+to)?|remember\s+to|don'?t\s+(?:let\s+me\s+)?forget"
     r"|schedule|(?:set|create|make)\s+(?:up\s+)?(?:a\s+)?(?:reminder|note)(?:\s+(?:to|for|about))?"
     r"(?:\s+to)?|i\s+(?:really\s+|also\s+|still\s+)?(?:need|have|want|must|should|gotta|got|ought|'ll\s+need|will"
@@ -134,8 +139,11 @@ _DONE_STATEMENT = re.compile(
     r"(?:done|finished|complete|completed|sorted|taken\s+care\s+of|handled|over|dealt\s+with)$",
     re.I,
 )
-_PAST = re.compile(r"^i(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)?(?P<verb>\w+ed|paid|bought|made|sent|wrote|took|got|fed"
-                   r"|met|swept|gave|ran|read)\s+(?P<rest>.+)$", re.I)  # fmt: skip
+_PAST = re.compile(
+    r"^i(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)?(?P<verb>\w+ed|paid|bought|made|sent|wrote|took|got"
+    r"|fed|met|swept|gave|ran|read)\s+(?P<rest>.+)$",
+    re.I,
+)
 _DONE_PARTICIPLE = re.compile(
     r"^(?P<t>.+?)\s+(?:is\s+|are\s+|was\s+|were\s+|has\s+been\s+|have\s+been\s+|got\s+)?(?:all\s+|now\s+)?"
     r"(?P<verb>\w+ed|paid|bought|sent|made|written|taken|done|fed|swept|read)$",
@@ -151,9 +159,12 @@ _NO_REPEAT = re.compile(
     r"|^(?P<t2>.+?)\s+(?:shouldn'?t|should\s+not|doesn'?t\s+need\s+to|no\s+longer\s+needs\s+to)\s+(?:repeat|recur)$",
     re.I,
 )
-_MEANT = re.compile(r"^(?:no\s*,?\s+)?i\s+meant\s+(?P<t>.+)$|^(?:not\s+that\s+one|wrong\s+one)\s*,?\s+(?P<t2>.+)$", re.I)
-_NOT_DONE_VERBS = frozenset("wanted needed forgot decided started tried planned hoped liked loved added created "
-                            "asked mentioned noticed missed".split())  # fmt: skip
+_MEANT = re.compile(
+    r"^(?:no\s*,?\s+)?i\s+meant\s+(?P<t>.+)$|^(?:not\s+that\s+one|wrong\s+one)\s*,?\s+(?P<t2>.+)$", re.I
+)
+_NOT_DONE_VERBS = words(
+    "wanted needed forgot decided started tried planned hoped liked loved added created asked mentioned noticed missed"
+)
 _SHORT_DONE = re.compile(r"^(?P<t>(?:\S+\s+){0,3}\S+?)\s*[,:-]?\s+(?:done|finished|completed|complete|sorted)$", re.I)
 _NOT_A_TASK = frozenset({"all", "i'm", "im", "i am", "we're", "we are", "i", "that's", "thats", "everything's"})
 _STATUS = re.compile(
@@ -182,15 +193,18 @@ _PRIORITY_Q = re.compile(
     r"(?P<t2>.+?)(?:\s+have)?$|^how\s+(?:important|urgent)\s+is\s+(?P<t3>.+)$",
     re.I,
 )
-_WHAT = re.compile(r"^(?:what(?:'s|\s+is)|show(?:\s+me)?|tell\s+me\s+about|details\s+(?:of|for))\s+(?P<t>task\s+#?\d+|#\d+)$",
-                   re.I)  # fmt: skip
+_WHAT = re.compile(
+    r"^(?:what(?:'s|\s+is)|show(?:\s+me)?|tell\s+me\s+about|details\s+(?:of|for))\s+(?P<t>task\s+#?\d+|#\d+)$", re.I
+)
 _SHOW = re.compile(
     r"^(?:show|list|what|what's|whats|which|display|view|see|get|give|find|search|look|any|anything|do\s+i\s+have"
     r"|are\s+there|is\s+there|is\s+anything|tell\s+me|my|everything|all)\b|\b(?:tasks|todos|to-dos|to\s+do\s+list"
     r"|todo\s+list|my\s+list|overdue|on\s+my\s+plate|agenda)\b",
     re.I,
 )
-_BYE = re.compile(r"^(?:bye|goodbye|good\s*bye|see\s+you(?:\s+later)?|see\s+ya|cya|later|good\s+night|night|ttyl)$", re.I)
+_BYE = re.compile(
+    r"^(?:bye|goodbye|good\s*bye|see\s+you(?:\s+later)?|see\s+ya|cya|later|good\s+night|night|ttyl)$", re.I
+)
 _GREETING = re.compile(r"^(?:hi|hello|hey|hey there|hi there|hiya|yo|good\s+(?:morning|afternoon|evening|day)|howdy"
                        r"|greetings|sup)$", re.I)  # fmt: skip
 _THANKS = re.compile(r"^(?:thanks|thank\s+you|thx|ty|cheers|great|ok|okay|cool|nice|perfect|awesome|got\s+it|ok\s+cool"
@@ -207,7 +221,9 @@ _QUESTION_START = re.compile(
     r"|view|search|find|when|tell\s+me)\b",
     re.I,
 )
-_HOW_ARE_YOU = re.compile(r"^(?:how\s+are\s+you(?:\s+doing)?|how's\s+it\s+going|what'?s\s+up|how\s+are\s+things)$", re.I)
+_HOW_ARE_YOU = re.compile(
+    r"^(?:how\s+are\s+you(?:\s+doing)?|how's\s+it\s+going|what'?s\s+up|how\s+are\s+things)$", re.I
+)
 
 
 def chat_kind(text: str) -> str | None:
@@ -246,12 +262,14 @@ class Grammar:
             return "explicit" if explicit else "other"
         return "other"
 
-    def parse(self, clause: str) -> Command:  # noqa: PLR0911
+    def parse(self, clause: str) -> Command:
         """The command of one clause (quotes masked, fillers and typos of its first word fixed)."""
         if kind := chat_kind(clause):
             return Chat(kind)
         if _UNDO.match(clause):
             return Undo()
+        if found := _RESTORE.match(clause):
+            return Act("restore", self.target(found.group("t")))
         if found := _BACK.match(clause):
             return Act("back", self.target(found.group("t") or found.group("t2")))
         if found := _MEANT.match(clause):
@@ -261,9 +279,11 @@ class Grammar:
                 return command
         if add := _PUT.match(clause) or _ADD.match(clause):
             return self._add(add.group("rest"))
-        order = (self._delete, self._reopen, self._complete, self._question, self._update, self._show)
-        if _QUESTION_START.match(clause):
-            order = (self._question, self._show)
+        order: tuple[Callable[[str], Command | None], ...] = (
+            (self._question, self._show)
+            if _QUESTION_START.match(clause)
+            else (self._delete, self._reopen, self._complete, self._question, self._update, self._show)
+        )
         for parse in order:
             if (command := parse(clause)) is not None:
                 return command

@@ -19,10 +19,14 @@ _OPEN = re.compile(
 )
 _OVERDUE = re.compile(r"\b(?:overdue|late|past due|behind)\b", re.I)
 _PRIORITY = re.compile(r"\b(high|low|medium|normal|top)[- ]?(?:priority|prio|pri)\b|\b(urgent|important)\b", re.I)
-_TAG = re.compile(r"\b(?:tagged|tag|labell?ed|label|category)\s+(?:as\s+|with\s+)?#?([\w-]+)|(?<!\w)#([A-Za-z][\w-]*)", re.I)
+_TAG = re.compile(
+    r"\b(?:tagged|tag|labell?ed|label|category)\s+(?:as\s+|with\s+)?#?([\w-]+)|(?<!\w)#([A-Za-z][\w-]*)", re.I
+)
 _SEARCH = (
     re.compile(r"\b(?:about|containing|mentioning|matching|with the words?|that mentions?|that says?)\s+(.+)$", re.I),
-    re.compile(r"^(?:search|find|look)(?:\s+for)?(?:\s+(?:my\s+)?(?:tasks?|anything))?(?:\s+(?:for|about))?\s+(.+)$", re.I),
+    re.compile(
+        r"^(?:search|find|look)(?:\s+for)?(?:\s+(?:my\s+)?(?:tasks?|anything))?(?:\s+(?:for|about))?\s+(.+)$", re.I
+    ),
 )
 _DUE = re.compile(r"\b(?:due|for|on|by)\b|^(?:today|tomorrow)\b|\b(?:this|next) week\b|\btoday\b|\btomorrow\b", re.I)
 _UPCOMING = re.compile(r"\b(?:coming\s+up|upcoming|next\s+deadline|due\s+next|what'?s\s+next|soon|deadlines)\b", re.I)

@@ -15,13 +15,15 @@ from typing import Any
 
 from rapidfuzz.distance import OSA
 
+from adapters.agents.offline_typos import words
+
 Task = dict[str, Any]
 
-FUNCTION_WORDS = frozenset(
-    "the a an my our your his her their its it it's this that these those them they one ones task tasks todo "
-    "todos to-do item items thing things stuff entry reminder of to for with on in at about from by and or "
-    "is are was be been i i'm me we you please pls also too again now just really actually as some any "
-    "all list".split()
+FUNCTION_WORDS = words(
+    "the a an my our your his her their its it it's this that these those them they one ones task tasks "
+    "todo todos to-do item items thing things stuff entry reminder of to for with on in at about from by "
+    "and or is are was be been i i'm me we you please pls also too again now just really actually as some "
+    "any all list"
 )
 _IRREGULAR = {
     "paid": "pay", "bought": "buy", "did": "do", "done": "do", "made": "make", "sent": "send", "went": "go",

@@ -54,9 +54,17 @@ class Memory:
                 self.shown = list(ids)
 
 
-def named_ids(message: Message) -> tuple[list[int], bool]:
-    """The ids a reply named, in order, and whether the reply was read in full."""
+_BLOCK = re.compile(
+    r"^(?:(?:Mark|Reopen|Delete|Change|Bring back) these \d+ tasks? .*\?|Several tasks match .*:)$", re.M
+)
+
+
+def named_ids(message: Message, *, block: bool = False) -> tuple[list[int], bool]:
+    """The ids a reply named, in order, and whether the reply was read in full; with
+    ``block``, only those after its question's first line (a question's own list)."""
     text = message.content
+    if block and (starts := list(_BLOCK.finditer(text))):
+        text = text[starts[-1].end() :]
     complete = not text.endswith("…")
     ids = [int(number) for number in _LINE_ID.findall(text)]
     for more in _MORE.findall(text):
@@ -83,7 +91,7 @@ def _pending(history: Sequence[Message]) -> Pending | None:
     reply, request = history[-1], history[-2].content
     if mean := _MEAN.search(reply.content):
         return Pending("mean", (int(mean.group("id")),), mean.group("words"), request)
-    ids, complete = named_ids(reply)
+    ids, complete = named_ids(reply, block=True)
     if several := _SEVERAL.search(reply.content):
         return Pending("which", tuple(ids), several.group("words"), request)
     if reply.content.rstrip().endswith(CONFIRM) and complete and ids:

@@ -13,7 +13,8 @@ Task = dict[str, Any]
 
 HELP = (
     "I'm the built-in assistant (no AI model is configured). I understand everyday requests like:\n"
-    '- add: "remind me to call the dentist tomorrow at 9", "add milk and eggs", "todo: renew passport by Dec 15 #admin"\n'
+    '- add: "remind me to call the dentist tomorrow at 9", "add milk and eggs", '
+    '"todo: renew passport by Dec 15 #admin"\n'
     '- look: "what\'s on my list?", "what\'s due this week?", "anything overdue?", "show my work tasks", '
     '"how many tasks do I have?", "when is the dentist due?"\n'
     '- finish: "I\'m done with the groceries", "complete task 2", "mark the second one as done"\n'
@@ -26,15 +27,15 @@ GREETING = (
     "Hello! I can add, list, complete, change and delete your tasks. "
     'Try "add buy milk tomorrow" or "what\'s on my list?" (say "help" for more).'
 )
-THANKS = 'You\'re welcome! Say "what\'s on my list?" any time.'
+THANKS = "You're welcome! Say \"what's on my list?\" any time."
 SMALLTALK = "I'm doing well, thanks! What can I do for your list?"
-BYE = 'Bye! Your tasks are saved; come back any time.'
+BYE = "Bye! Your tasks are saved; come back any time."
 NOT_UNDERSTOOD = (
-    "Sorry, I didn't understand that, so nothing changed. Try \"add buy milk tomorrow\", \"what's on my list?\" "
+    'Sorry, I didn\'t understand that, so nothing changed. Try "add buy milk tomorrow", "what\'s on my list?" '
     'or "complete task 2" (say "help" for more).'
 )
 WHICH = 'Which task do you mean? Say its number (e.g. "task 3") or words from its title.'
-NO_LIST = 'I haven\'t shown you a list in this conversation yet. Say "what\'s on my list?" first, or use a number.'
+NO_LIST = "I haven't shown you a list in this conversation yet. Say \"what's on my list?\" first, or use a number."
 CANCELLED = "OK, I left everything as it was."
 NOTHING_TO_UNDO = "There's nothing I can undo here: I haven't changed anything in this conversation yet."
 
@@ -111,7 +112,7 @@ def not_found(words: str) -> str:
 
 
 def no_task(task_id: int) -> str:
-    return f'There\'s no task {task_id}, so nothing changed. Say "what\'s on my list?" to see your tasks.'
+    return f"There's no task {task_id}, so nothing changed. Say \"what's on my list?\" to see your tasks."
 
 
 def not_understood_part(text: str) -> str:
@@ -119,18 +120,18 @@ def not_understood_part(text: str) -> str:
 
 
 def added(task: Task, today: date, zone: Any) -> str:
-    return f"Added #{task['id']} \"{task['title']}\"{details(task, today, zone)}."
+    return f'Added #{task["id"]} "{task["title"]}"{details(task, today, zone)}.'
 
 
 def completed(task: Task, today: date, zone: Any) -> str:
     if not task["completed"] and task.get("recurrence", "none") != "none":
         next_due = when_local(task["due"], today, zone) if task.get("due") else "later"
-        return f"#{task['id']} \"{task['title']}\" is done for now; it repeats {task['recurrence']}: next due {next_due}."
+        return f'#{task["id"]} "{task["title"]}" is done for now; it repeats {task["recurrence"]}: next due {next_due}.'
     return f"Marked {name(task)} as done."
 
 
 def reopened(task: Task) -> str:
-    return f"#{task['id']} \"{task['title']}\" is back on your list (not done)."
+    return f'#{task["id"]} "{task["title"]}" is back on your list (not done).'
 
 
 def deleted(task: Task) -> str:

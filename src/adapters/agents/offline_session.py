@@ -56,12 +56,12 @@ class Session:
         kind = outcome.result.get("kind")
         if kind == "not_found" and task_id is not None:
             if outcome.name == "restore_task":
-                return f'Task {task_id} isn\'t in the trash, so there is nothing to bring back.'
+                return f"Task {task_id} isn't in the trash, so there is nothing to bring back."
             return say.no_task(task_id)
         if kind == "conflict":
             return "That task was changed at the same moment by something else; nothing changed. Please try again."
         message = str(outcome.result.get("error", "the tool failed"))
-        return f"That didn't work, so nothing changed: {message.split('. ')[0].removesuffix('.')}."
+        return f"That didn't work, so nothing changed: {message.split('. ', maxsplit=1)[0].removesuffix('.')}."
 
     async def listing(self, arguments: dict[str, Any], pages: int = 1) -> list[Task] | str:
         """Tasks from ``list_tasks`` (up to ``pages`` pages of 100), or an error reply."""

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from adapters.agents.offline_match import forms
-from adapters.agents.offline_typos import fix_command
+from adapters.agents.offline_typos import fix_command, words
 
 Quoted = tuple[str, ...]
 
@@ -42,13 +42,15 @@ _LEADING_WHEN = re.compile(
 )
 _STRONG = re.compile(r"\s*,?\s+(?:and\s+)?then\s+|\s*,\s*(?:and\s+)?also\s+|\s+and\s+also\s+", re.I)
 _WEAK = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", re.I)
-SPLIT_VERBS = frozenset(
-    "complete finish mark check tick cross delete remove drop scratch trash cancel rename change update edit set "
-    "move reschedule postpone push bump make tag reopen restore show list undo add create uncheck put bring".split()
+SPLIT_VERBS = words(
+    "complete finish mark check tick cross delete remove drop scratch trash cancel rename change update "
+    "edit set move reschedule postpone push bump make tag reopen restore show list undo add create "
+    "uncheck put bring"
 )
-_COMMANDS = ("add", "create", "complete", "finish", "delete", "remove", "rename", "reopen", "restore", "show", "list",
-             "mark", "move", "change", "update", "reschedule", "postpone", "search", "find", "check", "uncheck",
-             "cancel", "remind", "display", "set", "edit", "tag", "put", "make", "schedule", "push", "bump")  # fmt: skip
+_COMMANDS = words(
+    "add create complete finish delete remove rename reopen restore show list mark move change update reschedule "
+    "postpone search find check uncheck cancel remind display set edit tag put make schedule push bump"
+)
 
 
 def mask_quotes(text: str) -> tuple[str, Quoted]:

@@ -13,20 +13,27 @@ import re
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+
+def words(text: str) -> frozenset[str]:
+    """A set of words written as one string (word lists read better that way)."""
+    return frozenset(text.split())
+
+
 COMMAND_WORDS = (
     "add", "create", "complete", "finish", "delete", "remove", "rename", "reopen", "restore", "show", "list",
     "mark", "move", "change", "update", "reschedule", "postpone", "search", "find", "check", "uncheck", "cancel",
     "remind", "undo", "display", "set", "edit", "tag", "scratch", "erase", "untick", "done",
 )  # fmt: skip
 _SHORTHANDS = {"ad": "add", "dlt": "delete", "del": "delete", "rm": "remove", "ls": "list", "shw": "show"}
-_REAL_WORDS = frozenset(
-    "last lost mast most made mad dad bad had and ads odd act all also at as an am ask asked mask made mike "
-    "like lift lint list fist mist shoe shop show shot slow snow stow chat chop cheek chuck cheat doe dome "
-    "dune dove tone gone bone none note nine mine done dance daily remain remand remark market marked "
-    "finnish fetch fish fine find fund fond rename renew repeat report reports resort retire update upgrade "
-    "set sit sat get got let net pet wet tag tab tap tar rag bag wag bat cat hat mat rat sad sag seat seed "
-    "edict exit edit else undue under undo schedule scheduled plan plans find fine mind kind wind bind lint "
-    "cheek check chuck shop shopping lisa list lust most must mist dust desk delay relate remote remove".split()
+_REAL_WORDS = words(
+    "last lost mast most made mad dad bad had and ads odd act all also at as an am ask asked mask made "
+    "mike like lift lint list fist mist shoe shop show shot slow snow stow chat chop cheek chuck cheat "
+    "doe dome dune dove tone gone bone none note nine mine done dance daily remain remand remark market "
+    "marked finnish fetch fish fine find fund fond rename renew repeat report reports resort retire "
+    "update upgrade set sit sat get got let net pet wet tag tab tap tar rag bag wag bat cat hat mat rat "
+    "sad sag seat seed edict exit edit else undue under undo schedule scheduled plan plans find fine mind "
+    "kind wind bind lint cheek check chuck shop shopping lisa list lust most must mist dust desk delay "
+    "relate remote remove"
 )
 _TOMORROW = {"tmrw": "tomorrow", "tmr": "tomorrow", "tmrow": "tomorrow", "2morrow": "tomorrow", "tmw": "tomorrow",
              "tomoz": "tomorrow", "tonite": "tonight", "2nite": "tonight", "2day": "today"}  # fmt: skip
@@ -90,5 +97,6 @@ def fix_date_word(text: str) -> str:
 
     if " " not in text.strip() and text.strip().isalpha():
         word = text.strip()
-        return _fix_date(word, _WEEKDAYS) or _fix_date(word, _MONTHS) or text
+        fixed = _TOMORROW.get(word.lower()) or _fix_date(word, _WEEKDAYS) or _fix_date(word, _MONTHS)
+        return fixed or _fix_date(word, ("tomorrow", "tonight")) or text
     return _DATE_SLOT.sub(repair, text)

@@ -63,7 +63,7 @@ def _recurrence(text: str) -> str | None:
     return _RECURRENCE[found.group(1)] if found else None
 
 
-def _due(text: str, now: datetime, zone: tzinfo) -> str | None | bool:
+def _due(text: str, now: datetime, zone: tzinfo) -> str | bool | None:
     """An ISO due, None to clear it, or False when the text is not a date."""
     if _NO_DATE.match(text.strip()):
         return None
@@ -98,7 +98,9 @@ def _guess(verb: str, right: str, now: datetime, zone: tzinfo) -> str | None:
         return "priority"
     if _recurrence(re.sub(r"^repeat\s+", "", clean(right), flags=re.I)):
         return "recurrence"
-    if verb.split()[0] in {"move", "reschedule", "postpone", "push", "delay"} or _due(clean(right), now, zone):
+    if verb.split(maxsplit=1)[0] in {"move", "reschedule", "postpone", "push", "delay"} or _due(
+        clean(right), now, zone
+    ):
         return "due"
     if verb in {*_RENAMES, "change", "update", "edit", "modify"}:
         return "title"
