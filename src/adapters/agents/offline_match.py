@@ -62,14 +62,17 @@ def content_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.lower()) if w not in FUNCTION_WORDS and not w.isdigit()]
 
 
-def _same(word: str, title_word: str) -> bool:
-    return word == title_word or not forms(word).isdisjoint(forms(title_word))
-
-
 def _close(word: str, title_word: str) -> bool:
     if len(word) < 4 or len(title_word) < 4 or word[0] != title_word[0]:
         return False
     return OSA.distance(word, title_word, score_cutoff=2) <= (1 if len(word) <= 6 else 2)
+
+
+@functools.lru_cache(maxsize=8192)
+def _title(title: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A title's words and every form of them (cached: titles repeat across turns)."""
+    title_words = tuple(_WORD.findall(title.lower()))
+    return title_words, frozenset().union(*(forms(word) for word in title_words))
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,37 +84,32 @@ class Matches:
     weak: list[Task]
 
 
-def score(words: list[str], title: str) -> tuple[int, int]:
-    """How many of ``words`` the title holds as whole words, and how many more it holds
-    only with a typo."""
-    title_words = _WORD.findall(title.lower())
-    same = sum(1 for word in words if any(_same(word, tw) for tw in title_words))
-    close = sum(1 for word in words if not any(_same(word, tw) for tw in title_words)
-                and any(_close(word, tw) for tw in title_words))  # fmt: skip
+def score(words: list[str], title: str) -> tuple[list[str], int]:
+    """The words the title holds as whole words (or forms of them), and how many more it
+    holds only with a typo."""
+    title_words, title_forms = _title(title)
+    same = [word for word in words if not forms(word).isdisjoint(title_forms)]
+    close = sum(1 for word in words if word not in same and any(_close(word, tw) for tw in title_words))
     return same, close
 
 
 def match(tasks: list[Task], phrase: str, words: list[str]) -> Matches:
-    """The tasks ``words`` (the content words of ``phrase``) name, strongest first."""
+    """The tasks ``words`` (the content words of ``phrase``) name, strongest first. A partial
+    match is weak when a matched word has four letters or more and at least half the words
+    of the request match."""
     folded = " ".join(phrase.lower().split())
     exact = [t for t in tasks if " ".join(str(t["title"]).lower().split()) == folded]
     strong: list[Task] = []
     weak: list[Task] = []
+    if not words:
+        return Matches(exact, strong, weak)
     for task in tasks:
         same, close = score(words, str(task["title"]))
-        if words and same == len(words):
+        if len(same) == len(words):
             strong.append(task)
-        elif words and (same + close == len(words) or (same and _significant(words, str(task["title"])))):
+        elif len(same) + close == len(words) or (any(len(w) >= 4 for w in same) and 2 * len(same) >= len(words)):
             weak.append(task)
     return Matches(exact, strong, weak)
-
-
-def _significant(words: list[str], title: str) -> bool:
-    """Whether a partial match is worth a question: a matched word of four letters or more
-    and at least half the words of the request."""
-    title_words = _WORD.findall(title.lower())
-    matched = [w for w in words if any(_same(w, tw) for tw in title_words)]
-    return any(len(w) >= 4 for w in matched) and 2 * len(matched) >= len(words)
 
 
 def search_text(words: list[str]) -> str | None:

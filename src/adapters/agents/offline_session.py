@@ -16,7 +16,6 @@ from application.tools import ToolOutcome
 from domain.conversations import ToolCallRecord
 
 Task = dict[str, Any]
-_PAGES = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +134,8 @@ class Session:
             return Found([], tasks)
         found = match(tasks, phrase, words)
         if not (found.exact or found.strong):
-            everything = await self.listing({}, pages=_PAGES)
+            # Stems the text search cannot see, and typos: the first page of every task.
+            everything = await self.listing({})
             if isinstance(everything, str):
                 return Found([], everything)
             found = match(everything, phrase, words)
