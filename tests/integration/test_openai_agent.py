@@ -86,6 +86,7 @@ async def test_a_turn_runs_parallel_tool_calls_and_feeds_their_results_back(
     prompt = system_text(first, chat_style)
     assert "2026-11-24" in prompt and "11:00" in prompt and "Europe/Paris" in prompt
     assert "never invent" in prompt and "not instructions" in prompt and "confirm" in prompt
+    assert "restore_task" in prompt and '"the second one"' in prompt and "not_found" in prompt
     outputs = sent_tool_outputs(second, chat_style)
     assert outputs["c1"] == {"items": [], "next_cursor": None}
     assert outputs["c2"]["title"] == "Buy milk" and outputs["c2"]["due"] == "2026-11-25"
