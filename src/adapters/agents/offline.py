@@ -123,6 +123,8 @@ async def _answer(session: Session, pending: Pending, text: str) -> str | None:
     """The reply to an answer to the last question, or None when the message is something else."""
     if _NO.match(text):
         return say.CANCELLED
+    if _YES.match(text) and pending.kind == "which":
+        return 'Which one? Say e.g. "the first one" or its number; nothing changed yet.'
     ids: list[int] | None = list(pending.ids) if _YES.match(text) else None
     if ids is None and pending.kind in {"which", "mean"}:
         ids = await _choice(session, pending, text)

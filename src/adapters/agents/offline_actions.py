@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from adapters.agents import offline_replies as say
@@ -27,6 +27,20 @@ def _opposite(tool: str, arguments: dict[str, Any], result: dict[str, Any]) -> s
     return {"add_task": "delete", "delete_task": "back", "restore_task": "delete", "toggle_task_status": "toggle"}.get(
         tool
     )
+
+
+def _at_time(due: str | None, at: str, now: datetime, zone: tzinfo) -> str:
+    """A due at another time of its day (today or tomorrow, whichever comes first, for a task
+    without a due date)."""
+    clock = time.fromisoformat(at)
+    local = now.astimezone(zone)
+    if due is None:
+        day = local.date() if clock >= local.time() else local.date() + timedelta(days=1)
+    elif len(due) == 10:
+        day = date.fromisoformat(due)
+    else:
+        day = datetime.fromisoformat(due.replace("Z", "+00:00")).astimezone(zone).date()
+    return datetime.combine(day, clock, tzinfo=zone).isoformat()
 
 
 def _shifted(due: str | None, days: int, today: date) -> str:
@@ -230,6 +244,11 @@ class Actions:
         if action == "delete":
             return await self._tool("delete_task", {"task_id": task_id}, say.deleted)
         fields = dict(changes)
+        if "at_time" in fields:
+            task = await s.task(task_id)
+            if isinstance(task, str):
+                return task
+            fields = {"due": _at_time(task.get("due"), fields.pop("at_time"), s.now, s.zone)}
         if "shift_days" in fields:
             task = await s.task(task_id)
             if isinstance(task, str):

@@ -77,13 +77,15 @@ _HINT = re.compile(
 @dataclass(slots=True)
 class When:
     """What a text says about when: ``due`` (an ISO date or date-time), ``recurrence``,
-    the character spans of ``text`` that said it, and a repeat it cannot do (``every weekday``)."""
+    the character spans of ``text`` that said it, a repeat it cannot do (``every weekday``),
+    and ``time_only`` ("HH:MM") when it gave a time and no day."""
 
     text: str
     due: str | None = None
     recurrence: str | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)
     unsupported: str | None = None
+    time_only: str | None = None
 
     def strip(self) -> str:
         """The text (typos in date words fixed) without the words that gave the date, time or repeat."""
@@ -265,6 +267,8 @@ def find_when(text: str, now: datetime, zone: tzinfo) -> When | None:
     if not found.spans:
         return None
     if at is not None:
+        if day is None:
+            found.time_only = at.strftime("%H:%M")
         when_day = day or (today if at >= local.time() else today + timedelta(days=1))
         found.due = datetime.combine(when_day, at, tzinfo=zone).isoformat()
     elif day is not None:

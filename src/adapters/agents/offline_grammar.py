@@ -110,7 +110,7 @@ _ADD = re.compile(
 _PUT = re.compile(r"^put\s+(?P<rest>.+?)\s+(?:on|in|onto|to)\s+(?:my|the)\s+(?:[\w-]+\s+)?list$", re.I)
 _DELETE = re.compile(
     r"^(?:delete|remove|trash|erase|drop|scratch|cancel|discard|get\s+rid\s+of|bin|nuke|kill|forget(?:\s+about)?"
-    r"|clear(?:\s+out|\s+away)?|throw\s+(?:out|away)|purge"
+    r"|clear(?:\s+out|\s+away)?|throw\s+(?:out|away)|purge|wipe(?:\s+out)?|empty"
     r"|cross\s+out|no\s+need\s+to|i\s+(?:don'?t|do\s+not|no\s+longer)\s+(?:need|have|want)\s+to)\b\s*(?P<rest>.*)$"
     r"|^take\s+(?P<rest2>.+?)\s+off\s+(?:my|the)\s+(?:[\w-]+\s+)?list$"
     r"|^(?P<rest3>.+?)\s+(?:is|are|was|has been)\s+(?:cancell?ed|off)$",
@@ -288,7 +288,9 @@ class Grammar:
             if (command := parse(clause)) is not None:
                 return command
         if clause.split(" ", 1)[0].lower() in TASK_VERBS and len(clause.split()) > 1:
-            return Add(*parse_add(clause, self.quotes, self.now, self.zone), bare=True)
+            tasks, notes = parse_add(clause, self.quotes, self.now, self.zone)
+            if all(len(task["title"].split()) > 1 for task in tasks):
+                return Add(tasks, notes, bare=True)
         return Unknown(unmask(clause, self.quotes))
 
     def _note(self, clause: str) -> Command | None:

@@ -18,7 +18,11 @@ _OPEN = re.compile(
     re.I,
 )
 _OVERDUE = re.compile(r"\b(?:overdue|late|past due|behind)\b", re.I)
-_PRIORITY = re.compile(r"\b(high|low|medium|normal|top)[- ]?(?:priority|prio|pri)\b|\b(urgent|important)\b", re.I)
+_PRIORITY = re.compile(
+    r"\b(high|low|medium|normal|top|highest|lowest)[- ]?(?:priority|prio|pri)\b|\b(urgent|important)\b"
+    r"|\bmost\s+(urgent|important)\b",
+    re.I,
+)
 _TAG = re.compile(
     r"\b(?:tagged|tag|labell?ed|label|category)\s+(?:as\s+|with\s+)?#?([\w-]+)|(?<!\w)#([A-Za-z][\w-]*)", re.I
 )
@@ -29,6 +33,7 @@ _SEARCH = (
     ),
 )
 _DUE = re.compile(r"\b(?:due|for|on|by)\b|^(?:today|tomorrow)\b|\b(?:this|next) week\b|\btoday\b|\btomorrow\b", re.I)
+_SORT = re.compile(r"\b(?:sorted|ordered|sort|order)\s+by\s+(due date|deadline|due|priority|title|name|date)\b", re.I)
 _UPCOMING = re.compile(r"\b(?:coming\s+up|upcoming|next\s+deadline|due\s+next|what'?s\s+next|soon|deadlines)\b", re.I)
 _WEEK = re.compile(r"\b(this|next) week\b", re.I)
 _FILLER = re.compile(
@@ -47,7 +52,8 @@ def unmask(text: str, quotes: Quoted) -> str:
 
 def priority_of(word: str) -> str:
     word = word.lower()
-    return {"normal": "medium", "urgent": "high", "important": "high", "top": "high"}.get(word, word)
+    return {"normal": "medium", "urgent": "high", "important": "high", "top": "high", "highest": "high",
+            "lowest": "low"}.get(word, word)  # fmt: skip
 
 
 def _window(first: date, last: date) -> dict[str, Any]:
@@ -87,7 +93,7 @@ def parse_filter(text: str, quotes: Quoted, now: datetime, zone: tzinfo) -> tupl
         args["status"] = "pending"
         words.append("pending")
     if priority := _PRIORITY.search(text):
-        args["priority"] = priority_of(priority.group(1) or priority.group(2))
+        args["priority"] = priority_of(priority.group(1) or priority.group(2) or priority.group(3))
         words.append(f"{args['priority']} priority")
     if tag := _TAG.search(text):
         args["tag"] = unmask(tag.group(1) or tag.group(2), quotes)
@@ -100,6 +106,10 @@ def parse_filter(text: str, quotes: Quoted, now: datetime, zone: tzinfo) -> tupl
         args.update(due[0])
         args.setdefault("status", "pending")
         suffix.append(due[1])
+    if order := _SORT.search(text):
+        key = order.group(1).lower()
+        args["sort"] = {"due date": "due", "deadline": "due", "name": "title", "date": "due"}.get(key, key)
+        suffix.append(f"by {order.group(1).lower()}")
     if search := _SEARCH[0].search(text) or _SEARCH[1].search(text):
         args["q"] = unmask(search.group(1), quotes).strip(" ?.!")
         suffix.append(f'mentioning "{args["q"]}"')
@@ -112,7 +122,7 @@ def _rest(text: str, args: dict[str, Any]) -> str:
     if "q" in args or "tag" in args or "sort" in args:
         return ""
     cleaned = re.sub(r"[?!.,]|'\w*", " ", text)
-    for pattern in (_OVERDUE, _DONE, _OPEN, _PRIORITY, _FILLER, _WEEK):
+    for pattern in (_OVERDUE, _DONE, _OPEN, _PRIORITY, _SORT, _FILLER, _WEEK):
         cleaned = pattern.sub(" ", cleaned)
     cleaned = re.sub(r"\b(?:today|tomorrow|week)\b", " ", cleaned, flags=re.I)
     return " ".join(cleaned.split())

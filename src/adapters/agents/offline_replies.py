@@ -149,7 +149,7 @@ def updated(task: Task, changes: dict[str, Any], today: date, zone: Any) -> str:
             said.append("renamed")
         elif field == "priority":
             said.append(f"now {task['priority']} priority")
-        elif field in {"due", "shift_days"}:
+        elif field in {"due", "shift_days", "at_time"}:
             said.append(f"due {when_local(task['due'], today, zone)}" if task["due"] else "no due date now")
         elif field in {"tags", "add_tags", "remove_tags"}:
             said.append("tagged " + ", ".join(task["tags"]) if task["tags"] else "no tags now")

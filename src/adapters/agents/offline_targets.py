@@ -41,7 +41,7 @@ _ALL = re.compile(
     re.I,
 )
 _SELECTION = re.compile(
-    r"\b(?:all|every|everything|each|any)\b|^(?:the\s+)?(?:completed|done|finished|overdue|pending|open)\s+"
+    r"\b(?:all|every|everything|each|any)\b|^(?:my|the)\s+(?:whole\s+|entire\s+)?(?:todo\s+|to-do\s+|task\s+)?list$|^(?:the\s+)?(?:completed|done|finished|overdue|pending|open)\s+"
     r"(?:ones|tasks|todos|items)$",
     re.I,
 )
@@ -111,7 +111,7 @@ def parse_target(phrase: str, quotes: Quoted, now: datetime, zone: tzinfo) -> Ta
     stripped = _JUNK_START.sub("", text)
     if marker := MARK.fullmatch(stripped.strip()) or MARK.fullmatch(text.strip()):
         return Target(title=quotes[int(marker.group(1))])
-    if _SELECTION.search(stripped):
+    if _SELECTION.search(stripped) or _SELECTION.search(text):
         args, label, rest = parse_filter(stripped, quotes, now, zone)
         if rest and "tag" not in args:
             args["tag"] = rest.split()[-1]

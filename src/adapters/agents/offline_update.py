@@ -22,14 +22,15 @@ _SPLITS = (
     re.compile(r"^(?P<left>.+?)\s+(?:as|=|until|till|into|for)\s+(?P<right>.+)$", re.I),
 )
 _FIELD = re.compile(
-    r"(?:\b(?:the|its|their)\s+)?\b(?P<f>priority|title|name|description|notes?|details|due\s+date|due|deadline|date"
+    r"(?:\b(?:the|its|their)\s+)?\b(?P<f>priority|title|name|description|notes?|details|due\s+date|due|deadline|date|time"
     r"|tags?|labels?|recurrence|repeat(?:ing)?)\b(?:\s+(?:of|for|on))?",
     re.I,
 )
 _FIELDS = {"priority": "priority", "title": "title", "name": "title", "description": "description",
            "note": "description", "notes": "description", "details": "description", "due date": "due",
            "due": "due", "deadline": "due", "date": "due", "tag": "tags", "tags": "tags", "label": "tags",
-           "labels": "tags", "recurrence": "recurrence", "repeat": "recurrence", "repeating": "recurrence"}  # fmt: skip
+           "labels": "tags", "recurrence": "recurrence", "repeat": "recurrence", "repeating": "recurrence",
+           "time": "due"}  # fmt: skip
 _PRIORITY = re.compile(r"^(?P<v>high|low|medium|normal|urgent|important|top)(?:[- ]?(?:priority|prio|pri))?$", re.I)
 _TRAILING_PRIORITY = re.compile(
     r"\s+(?:(?:a|to)\s+)?(?P<v>high|low|medium|normal|urgent|important|top)(?:[- ]?(?:priority|prio|pri))?$", re.I
@@ -72,7 +73,7 @@ def _due(text: str, now: datetime, zone: tzinfo) -> str | bool | None:
     when = find_when(text, now, zone)
     if when is None or when.due is None or len(when.strip().split()) > 1:
         return False
-    return when.due
+    return f"T{when.time_only}" if when.time_only else when.due
 
 
 def _value(field: str, raw: str, quotes: Quoted, now: datetime, zone: tzinfo) -> Any:
@@ -184,4 +185,6 @@ def parse_update(text: str, quotes: Quoted, now: datetime, zone: tzinfo) -> Upda
     target = parse_target(left, quotes, now, zone)
     if value is False or target.empty:
         return None
+    if field == "due" and isinstance(value, str) and value.startswith("T"):
+        return target, {"at_time": value[1:]}
     return target, {field: value}
