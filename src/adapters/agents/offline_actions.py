@@ -243,24 +243,27 @@ class Actions:
             )
         if action == "delete":
             return await self._tool("delete_task", {"task_id": task_id}, say.deleted)
-        fields = dict(changes)
-        if "at_time" in fields:
-            task = await s.task(task_id)
-            if isinstance(task, str):
-                return task
-            fields = {"due": _at_time(task.get("due"), fields.pop("at_time"), s.now, s.zone)}
-        if "shift_days" in fields:
-            task = await s.task(task_id)
-            if isinstance(task, str):
-                return task
-            fields = {"due": _shifted(task.get("due"), fields.pop("shift_days"), s.today)}
-        if "add_tags" in fields or "remove_tags" in fields:
-            task = await s.task(task_id)
-            if isinstance(task, str):
-                return task
-            fields = {"tags": _retag(task["tags"], fields.get("add_tags", []), fields.get("remove_tags"))}
+        fields = await self._fields(task_id, changes)
+        if isinstance(fields, str):
+            return fields
         return await self._tool("update_task", {"task_id": task_id, **fields},
                                 lambda t: say.updated(t, changes, s.today, s.zone))  # fmt: skip
+
+    async def _fields(self, task_id: int, changes: dict[str, Any]) -> dict[str, Any] | str:
+        """``update_task`` fields for changes that depend on the task: a time on its day,
+        a shift by days, tags added or removed."""
+        fields = dict(changes)
+        if not {"at_time", "shift_days", "add_tags", "remove_tags"} & set(fields):
+            return fields
+        s = self.session
+        task = await s.task(task_id)
+        if isinstance(task, str):
+            return task
+        if "at_time" in fields:
+            return {"due": _at_time(task.get("due"), fields["at_time"], s.now, s.zone)}
+        if "shift_days" in fields:
+            return {"due": _shifted(task.get("due"), fields["shift_days"], s.today)}
+        return {"tags": _retag(task["tags"], fields.get("add_tags", []), fields.get("remove_tags"))}
 
     async def _tool(self, name: str, arguments: dict[str, Any], sentence: Callable[[Task], str]) -> str:
         outcome = await self.session.call(name, arguments)

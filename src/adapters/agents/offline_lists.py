@@ -41,7 +41,8 @@ _FILLER = re.compile(
     r"anything|the|a|an|of|do|does|did|i|have|has|is|are|there|on|in|for|to|tasks?|todos?|to-dos?|items?|"
     r"things?|stuff|ones?|please|still|got|left|list|due|with|that|are|can|you|now|currently|so far|far|"
     r"yet|up|whats?|let|us|see|i've|ive|haven't|have|need|else|more|and|or|how|many|much|count|number|should|could"
-    r"|would|must|we|today|tomorrow|work\s+on|going|on|plate|agenda|schedule|do|doing|coming|upcoming|soon|next)\b",
+    r"|would|must|we|today|tomorrow|work\s+on|going|on|plate|agenda|schedule|do|doing|coming|upcoming|soon|next"
+    r"|whole|entire)\b",
     re.I,
 )
 
