@@ -107,7 +107,7 @@ _ADD = re.compile(
     r"\b\s*:?\s*(?P<rest>.*)$",
     re.I,
 )
-_PUT = re.compile(r"^put\s+(?P<rest>.+?)\s+(?:on|in|onto|to)\s+(?:my|the)\s+(?:[\w-]+\s+)?list$", re.I)
+_PUT = re.compile(r"^put\s+(?P<rest>.+?)\s+(?:on|in|onto|to)\s+(?:my|the)\s+(?:[\w-]+\s+)?list(?P<tail>\s+.+)?$", re.I)
 _DELETE = re.compile(
     r"^(?:delete|remove|trash|erase|drop|scratch|cancel|discard|get\s+rid\s+of|bin|nuke|kill|forget(?:\s+about)?"
     r"|clear(?:\s+out|\s+away)?|throw\s+(?:out|away)|purge|wipe(?:\s+out)?|empty"
@@ -179,7 +179,8 @@ _IS_WHEN = re.compile(
 )
 _COUNT = re.compile(r"^how\s+many\b(?P<rest>.*)$", re.I)
 _WHEN = re.compile(
-    r"^(?:when(?:'s|\s+is|\s+are|\s+was|\s+do\s+i\s+(?:need|have)\s+to(?:\s+do)?|\s+should\s+i(?:\s+do)?)|what\s+day\s+is"
+    r"^(?:tell\s+me\s+|do\s+you\s+know\s+)?when\s+(?P<t0>.+?)\s+(?:is|are)\s+due$"
+    r"|^(?:tell\s+me\s+|do\s+you\s+know\s+)?(?:when(?:'s|\s+is|\s+are|\s+was|\s+do\s+i\s+(?:need|have)\s+to(?:\s+do)?|\s+should\s+i(?:\s+do)?)|what\s+day\s+is"
     r"|what(?:'s|\s+is)\s+the\s+(?:due\s+)?date\s+(?:of|for|on))\s+(?P<t>.+?)(?:\s+due)?$",
     re.I,
 )
@@ -197,7 +198,7 @@ _WHAT = re.compile(
     r"^(?:what(?:'s|\s+is)|show(?:\s+me)?|tell\s+me\s+about|details\s+(?:of|for))\s+(?P<t>task\s+#?\d+|#\d+)$", re.I
 )
 _SHOW = re.compile(
-    r"^(?:show|list|what|what's|whats|which|display|view|see|get|give|find|search|look|any|anything|do\s+i\s+have"
+    r"^(?:show|list|what|what's|whats|which|display|view|see|get|give|find|search|look|any|anything|do\s+i\s+have|read"
     r"|are\s+there|is\s+there|is\s+anything|tell\s+me|my|everything|all)\b|\b(?:tasks|todos|to-dos|to\s+do\s+list"
     r"|todo\s+list|my\s+list|overdue|on\s+my\s+plate|agenda)\b",
     re.I,
@@ -218,7 +219,7 @@ _HELP = re.compile(
 )
 _QUESTION_START = re.compile(
     r"^(?:what|what's|whats|which|who|how|show|list|any|anything|is|are|was|were|did|do|does|have|has|display"
-    r"|view|search|find|when|tell\s+me)\b",
+    r"|view|search|find|when|tell\s+me|read|give)\b",
     re.I,
 )
 _HOW_ARE_YOU = re.compile(
@@ -277,7 +278,9 @@ class Grammar:
         for special in (self._note, self._tags, self._untag, self._clear, self._wrapped):
             if (command := special(clause)) is not None:
                 return command
-        if add := _PUT.match(clause) or _ADD.match(clause):
+        if put := _PUT.match(clause):
+            return self._add(put.group("rest") + (put.group("tail") or ""))
+        if add := _ADD.match(clause):
             return self._add(add.group("rest"))
         order: tuple[Callable[[str], Command | None], ...] = (
             (self._question, self._show)
@@ -323,7 +326,7 @@ class Grammar:
         """ "I need to delete task 3" is the command; "I need to finish the report" is a new task."""
         if found := _WRAPPED.match(clause):
             inner = self.parse(found.group("rest"))
-            if isinstance(inner, Act) and inner.target.explicit:
+            if (isinstance(inner, Act) and inner.target.explicit) or isinstance(inner, Show | Ask):
                 return inner
         return None
 
@@ -374,7 +377,7 @@ class Grammar:
         if found := _PRIORITY_Q.match(text):
             return Ask("priority", self.target(found.group("t") or found.group("t2") or found.group("t3")))
         if (found := _WHEN.match(text)) and not re.search(r"\b(?:next|deadlines?|upcoming)\b", text, re.I):
-            return Ask("when", self.target(found.group("t")))
+            return Ask("when", self.target(found.group("t0") or found.group("t")))
         if found := _WHAT.match(text):
             return Ask("what", self.target(found.group("t")))
         if found := _IS_DONE.match(text):

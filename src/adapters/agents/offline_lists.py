@@ -42,7 +42,7 @@ _FILLER = re.compile(
     r"things?|stuff|ones?|please|still|got|left|list|due|with|that|are|can|you|now|currently|so far|far|"
     r"yet|up|whats?|let|us|see|i've|ive|haven't|have|need|else|more|and|or|how|many|much|count|number|should|could"
     r"|would|must|we|today|tomorrow|work\s+on|going|on|plate|agenda|schedule|do|doing|coming|upcoming|soon|next"
-    r"|whole|entire)\b",
+    r"|whole|entire|read|summary|overview|rundown|recap|quick|full)\b",
     re.I,
 )
 
@@ -112,7 +112,7 @@ def parse_filter(text: str, quotes: Quoted, now: datetime, zone: tzinfo) -> tupl
         args["sort"] = {"due date": "due", "deadline": "due", "name": "title", "date": "due"}.get(key, key)
         suffix.append(f"by {order.group(1).lower()}")
     if search := _SEARCH[0].search(text) or _SEARCH[1].search(text):
-        args["q"] = unmask(search.group(1), quotes).strip(" ?.!")
+        args["q"] = re.sub(r"^(?:the|my|a|an)\s+", "", unmask(search.group(1), quotes).strip(" ?.!"), flags=re.I)
         suffix.append(f'mentioning "{args["q"]}"')
     rest = _rest(text, args)
     return args, " ".join([*words, "tasks", *suffix]), rest

@@ -79,9 +79,14 @@ def _first_word(text: str) -> str:
     return f"{word} {tail}".strip() if tail else word
 
 
+_GREETING_ONLY = re.compile(r"^(?:hi|hello|hey|hiya|yo)(?:\s+there)?$", re.I)
+
+
 def clean(sentence: str) -> str:
     """A sentence without fillers, polite wrappers and trailing thanks."""
     text = sentence.strip(" .!?,")
+    if _GREETING_ONLY.match(text):
+        return text
     for _ in range(3):
         before = text
         text = _FILLER.sub("", text)
