@@ -269,19 +269,9 @@ class Grammar:
             return Chat(kind)
         if _UNDO.match(clause):
             return Undo()
-        if found := _RESTORE.match(clause):
-            return Act("restore", self.target(found.group("t")))
-        if found := _BACK.match(clause):
-            return Act("back", self.target(found.group("t") or found.group("t2")))
-        if found := _MEANT.match(clause):
-            return Correct(self.target(found.group("t") or found.group("t2")))
-        for special in (self._note, self._tags, self._untag, self._clear, self._wrapped):
+        for special in (self._back, self._note, self._tags, self._untag, self._clear, self._wrapped, self._new):
             if (command := special(clause)) is not None:
                 return command
-        if put := _PUT.match(clause):
-            return self._add(put.group("rest") + (put.group("tail") or ""))
-        if add := _ADD.match(clause):
-            return self._add(add.group("rest"))
         order: tuple[Callable[[str], Command | None], ...] = (
             (self._question, self._show)
             if _QUESTION_START.match(clause)
@@ -295,6 +285,22 @@ class Grammar:
             if all(len(task["title"].split()) > 1 for task in tasks):
                 return Add(tasks, notes, bare=True)
         return Unknown(unmask(clause, self.quotes))
+
+    def _back(self, clause: str) -> Command | None:
+        if found := _RESTORE.match(clause):
+            return Act("restore", self.target(found.group("t")))
+        if found := _BACK.match(clause):
+            return Act("back", self.target(found.group("t") or found.group("t2")))
+        if found := _MEANT.match(clause):
+            return Correct(self.target(found.group("t") or found.group("t2")))
+        return None
+
+    def _new(self, clause: str) -> Command | None:
+        if put := _PUT.match(clause):
+            return self._add(put.group("rest") + (put.group("tail") or ""))
+        if add := _ADD.match(clause):
+            return self._add(add.group("rest"))
+        return None
 
     def _note(self, clause: str) -> Command | None:
         if found := _NOTE.match(clause):
