@@ -34,8 +34,9 @@ INSTRUCTIONS = (
     "deleting a task, look it up first (list_tasks with q, tag, status or priority, or get_task): never "
     "guess an id. If several tasks match what the user asked for, ask which one they mean instead of "
     "picking one. Confirm with the user before deleting more than one task. list_tasks answers one page: "
-    "pass next_cursor back as cursor to get the next one. When a tool answers with an error, read its "
-    "message: it says what to do next."
+    "pass next_cursor back as cursor to get the next one. A deleted task can be brought back with "
+    "restore_task. When a tool answers with an error, it is a JSON object whose kind (not_found, "
+    "invalid_arguments, conflict, ...) says what happened and whose message says what to do next."
 )
 
 Caller = Callable[[ServerRequestContext[Any, Any]], ToolContext]
