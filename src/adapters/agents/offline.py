@@ -123,6 +123,8 @@ async def _answer(session: Session, pending: Pending, text: str) -> str | None:
     """The reply to an answer to the last question, or None when the message is something else."""
     if _NO.match(text):
         return say.CANCELLED
+    if pending.kind == "target":
+        return await _named(session, pending, text)
     if _YES.match(text) and pending.kind == "which":
         return 'Which one? Say e.g. "the first one" or its number; nothing changed yet.'
     ids: list[int] | None = list(pending.ids) if _YES.match(text) else None
@@ -164,6 +166,22 @@ async def _choice(session: Session, pending: Pending, text: str) -> list[int] | 
         strong = found.exact or found.strong
         return [strong[0]["id"]] if len(strong) == 1 else None
     return None
+
+
+async def _named(session: Session, pending: Pending, text: str) -> str | None:
+    """The answer to "Which task do you mean?": the earlier request, on the task now named."""
+    commands = parse_message(text, session.now, session.zone)
+    if len(commands) != 1 or not isinstance(commands[0], Unknown):
+        return None
+    masked, quotes = mask_quotes(normalize(text))
+    target = Grammar(quotes, session.now, session.zone).target(masked)
+    earlier = [c for c in _commands(session, pending.request) if isinstance(c, Act | Ask)]
+    if target.empty or target.selection is not None or len(earlier) != 1:
+        return None
+    actions = Actions(session)
+    if isinstance(earlier[0], Ask):
+        return await actions.ask(Ask(earlier[0].kind, target, earlier[0].status))
+    return await actions.act(Act(earlier[0].action, target, earlier[0].changes))
 
 
 def _resumed(session: Session, pending: Pending) -> Act | Ask | None:

@@ -9,6 +9,7 @@ from typing import Any
 from adapters.agents import offline_replies as say
 from adapters.agents.offline_grammar import Act, Add, Ask, Show
 from adapters.agents.offline_session import Session, Task
+from adapters.agents.offline_targets import Target
 
 _QUESTION = {"complete": "Mark these {n} ({label}) as done?", "reopen": "Reopen these {n} ({label})?",
              "delete": "Delete these {n} ({label})?", "update": "Change these {n} ({label}): {change}?",
@@ -110,6 +111,10 @@ class Actions:
 
     async def show(self, command: Show) -> str:
         s = self.session
+        changed = [c.arguments.get("task_id", (c.result or {}).get("id")) for c in s.memory.changes]
+        changed = [task_id for task_id in dict.fromkeys(changed) if isinstance(task_id, int)]
+        if command.due and len(changed) == 1 and s.memory.focus == changed:
+            return await self.act(Act("update", Target(ids=tuple(changed)), {"due": command.due}))
         arguments, label = dict(command.arguments), command.label
         attempts = [(arguments, label)]
         if command.rest and len(command.rest.split()) == 1 and not {"tag", "q"} & set(arguments):

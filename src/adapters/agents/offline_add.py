@@ -37,11 +37,14 @@ _DESCRIPTION = re.compile(
     re.I,
 )
 _LEAD = re.compile(
-    r"^(?:(?:a|an|new|another|one more)\s+)*(?:(?:task|todo|to-do|item|reminder)s?\b)?\s*(?::|-)?\s*"
+    r"^(?:(?:a|an|new|another|one more|\d|two|three|four|five|some|a few)\s+)*"
+    r"(?:(?:task|todo|to-do|item|reminder)s?\b)?\s*(?::|-)?\s*"
     r"(?:(?:to|titled|called|named|for|that says|saying|about)\b\s*)?",
     re.I,
 )
-_DANGLING = re.compile(r"(?:\s+(?:by|on|at|due|before|until|till|for|from|starting|and|to|with|,))+$", re.I)
+_DANGLING = re.compile(
+    r"(?:\s+(?:by|on|at|due|before|until|till|for|from|starting|and|to|with|too|as well|also|,))+$", re.I
+)
 TASK_VERBS = words(
     "buy call email e-mail send pay book clean fix pick return write read finish make take get order "
     "schedule renew water wash feed walk cook bake print review plan prepare submit text visit meet mail "

@@ -10,6 +10,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from adapters.agents.offline_add import TASK_VERBS, parse_add
+from adapters.agents.offline_dates import find_when, maybe_when
 from adapters.agents.offline_lists import Quoted, parse_filter, unmask
 from adapters.agents.offline_match import forms
 from adapters.agents.offline_targets import Target, parse_target
@@ -28,9 +29,13 @@ class Add:
 
 @dataclass(frozen=True, slots=True)
 class Show:
+    """A list; ``due`` when the request was a date alone ("tomorrow"): right after a task was
+    added or changed, that is its new due date."""
+
     arguments: dict[str, Any]
     label: str
     rest: str = ""
+    due: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +127,8 @@ _REOPEN = re.compile(
     r"|incomplete|uncompleted|unfinished|pending|open|to\s?do|active)$"
     r"|^i\s+(?:did\s*n[o']?t|haven'?t|have\s+not|never)\s+(?:actually\s+|really\s+|yet\s+)?(?:finish|finished|complete"
     r"|completed|do|done)(?:\s+with)?\s+(?P<rest3>.+?)(?:\s+yet)?$"
-    r"|^(?P<rest4>.+?)\s+(?:is\s*n[o']?t|isn'?t|are\s*n[o']?t|aren'?t|is\s+not|are\s+not|was\s*n'?t|wasn'?t|were\s*n'?t)"
+    r"|^(?P<rest4>.+?)(?:'s\s+not|\s+(?:is\s*n[o']?t|isn'?t|are\s*n[o']?t|aren'?t|is\s+not|are\s+not|was\s*n'?t"
+    r"|wasn'?t|were\s*n'?t))"
     r"\s+(?:actually\s+|really\s+)?(?:(?:done|finished|complete|completed)|(?P<verb>\w+ed))(?:\s+yet)?$",
     re.I,
 )
@@ -280,7 +286,8 @@ class Grammar:
         for parse in order:
             if (command := parse(clause)) is not None:
                 return command
-        if clause.split(" ", 1)[0].lower() in TASK_VERBS and len(clause.split()) > 1:
+        first, *rest = clause.lower().split()
+        if first in TASK_VERBS and rest and rest[0] not in {"it", "that", "this", "them", "those", "these"}:
             tasks, notes = parse_add(clause, self.quotes, self.now, self.zone)
             if all(len(task["title"].split()) > 1 for task in tasks):
                 return Add(tasks, notes, bare=True)
@@ -397,7 +404,9 @@ class Grammar:
         return None
 
     def _show(self, clause: str) -> Command | None:
-        if not _SHOW.search(clause):
+        when = find_when(clause, self.now, self.zone) if maybe_when(clause) else None
+        alone = when is not None and when.due is not None and not when.strip()
+        if not _SHOW.search(clause) and not alone:
             return None
         args, label, rest = parse_filter(clause, self.quotes, self.now, self.zone)
-        return Show(args, label, rest)
+        return Show(args, label, rest, when.due if alone and when else None)

@@ -24,6 +24,7 @@ FUNCTION_WORDS = words(
     "todo todos to-do item items thing things stuff entry reminder of to for with on in at about from by "
     "and or is are was be been i i'm me we you please pls also too again now just really actually as some "
     "any all list"
+    " not no yet almost nearly half never still"
 )
 _IRREGULAR = {
     "paid": "pay", "bought": "buy", "did": "do", "done": "do", "made": "make", "sent": "send", "went": "go",

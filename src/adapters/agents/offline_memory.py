@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from domain.conversations import Message, Role, ToolCallRecord
 
 CONFIRM = 'Say "yes" to go ahead, or "no" to leave them as they are.'
+WHICH = 'Which task do you mean? Say its number (e.g. "task 3") or words from its title.'
 _LINE_ID = re.compile(r'^[^"#\n]*#(\d+)\b', re.M)
 _MORE = re.compile(r"^…and \d+ more: ((?:#\d+, )*#\d+)\.$", re.M)
 _MEAN = re.compile(r'^For "(?P<words>.*)", do you mean #(?P<id>\d+) ', re.M)
@@ -26,8 +27,8 @@ _CHANGES = frozenset({"add_task", "update_task", "complete_task", "toggle_task_s
 @dataclass(frozen=True, slots=True)
 class Pending:
     """A question the last reply asked: ``confirm`` (several tasks), ``mean`` (one weak
-    match) or ``which`` (several matches); the ids it named; the words it was about; and
-    the user's message that led to it."""
+    match), ``which`` (several matches) or ``target`` (which task at all); the ids it named;
+    the words it was about; and the user's message that led to it."""
 
     kind: str
     ids: tuple[int, ...]
@@ -96,6 +97,8 @@ def _pending(history: Sequence[Message]) -> Pending | None:
         return Pending("which", tuple(ids), several.group("words"), request)
     if reply.content.rstrip().endswith(CONFIRM) and complete and ids:
         return Pending("confirm", tuple(ids), "", request)
+    if reply.content.strip() == WHICH:
+        return Pending("target", (), "", request)
     return None
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from adapters.agents.offline_dates import describe_date
 from adapters.agents.offline_memory import CONFIRM
+from adapters.agents.offline_memory import WHICH as WHICH
 
 Task = dict[str, Any]
 
@@ -34,7 +35,6 @@ NOT_UNDERSTOOD = (
     'Sorry, I didn\'t understand that, so nothing changed. Try "add buy milk tomorrow", "what\'s on my list?" '
     'or "complete task 2" (say "help" for more).'
 )
-WHICH = 'Which task do you mean? Say its number (e.g. "task 3") or words from its title.'
 NO_LIST = "I haven't shown you a list in this conversation yet. Say \"what's on my list?\" first, or use a number."
 CANCELLED = "OK, I left everything as it was."
 NOTHING_TO_UNDO = "There's nothing I can undo here: I haven't changed anything in this conversation yet."

@@ -11,9 +11,9 @@ from typing import Any
 from adapters.agents.offline_lists import MARK, Quoted, parse_filter, unmask
 from adapters.agents.offline_match import content_words
 
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-            "ninth": 9, "tenth": 10, "last": -1}  # fmt: skip
-_ORDINAL = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|\d{1,3}(?:st|nd|rd|th))"
+ORDINALS = {"first": 1, "top": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+            "eighth": 8, "ninth": 9, "tenth": 10, "last": -1}  # fmt: skip
+_ORDINAL = r"(?:first|top|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|\d{1,3}(?:st|nd|rd|th))"
 _ORDINALS = re.compile(
     r"^(?:the\s+)?(?P<list>" + _ORDINAL + r"(?:\s*(?:,|and|&)\s*(?:the\s+)?" + _ORDINAL + r")*)"
     r"(?:\s+(?:one|task|item|todo|entry|thing)s?)?(?:\s+(?:on|in)\s+(?:the|my)\s+list)?$",
@@ -41,8 +41,9 @@ _ALL = re.compile(
     re.I,
 )
 _SELECTION = re.compile(
-    r"\b(?:all|every|everything|each|any)\b|^(?:my|the)\s+(?:whole\s+|entire\s+)?(?:todo\s+|to-do\s+|task\s+)?list$|^(?:the\s+)?(?:completed|done|finished|overdue|pending|open)\s+"
-    r"(?:ones|tasks|todos|items)$",
+    r"\b(?:all|every|everything|each|any)\b|^(?:my|the)\s+(?:whole\s+|entire\s+)?(?:todo\s+|to-do\s+|task\s+)?list$"
+    r"|^(?:the\s+)?(?:completed|done|finished|overdue)(?:\s+(?:ones|tasks|todos|items))?$"
+    r"|^(?:the\s+)?(?:pending|open)\s+(?:ones|tasks|todos|items)$",
     re.I,
 )
 _JUNK_START = re.compile(r"^(?:(?:the|my|a|an|our|this|that)\s+)+(?=\S)", re.I)

@@ -31,7 +31,7 @@ _POLITE = re.compile(
 )
 _TRAILER = re.compile(
     r"(?:[,\s]+(?:please|pls|plz|thanks|thank\s+you|thx|for\s+me|right\s+now|if\s+you\s+can|if\s+possible|ok"
-    r"|okay|thanks\s+a\s+lot|cheers|ty))+$",
+    r"|okay|thanks\s+a\s+lot|cheers|ty|actually|after\s+all|though))+$",
     re.I,
 )
 _PRIORITY_SENTENCE = re.compile(r"^(?:urgent|important|asap|high\s+priority|top\s+priority)$", re.I)
