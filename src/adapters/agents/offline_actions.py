@@ -8,6 +8,7 @@ from typing import Any
 
 from adapters.agents import offline_replies as say
 from adapters.agents.offline_grammar import Act, Add, Ask, Show
+from adapters.agents.offline_memory import WHICH
 from adapters.agents.offline_session import Session, Task
 from adapters.agents.offline_targets import Target
 
@@ -197,7 +198,7 @@ class Actions:
     async def act(self, command: Act, *, confirmed: bool = False) -> str:
         s = self.session
         if command.target.empty:
-            return say.WHICH
+            return WHICH
         if command.target.selection is not None and not confirmed:
             return await self._confirm(command)
         found = await s.resolve(command.target, command.action)

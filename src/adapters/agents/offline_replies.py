@@ -8,7 +8,6 @@ from typing import Any
 
 from adapters.agents.offline_dates import describe_date
 from adapters.agents.offline_memory import CONFIRM
-from adapters.agents.offline_memory import WHICH as WHICH
 
 Task = dict[str, Any]
 

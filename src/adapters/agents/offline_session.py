@@ -9,7 +9,7 @@ from typing import Any
 
 from adapters.agents import offline_replies as say
 from adapters.agents.offline_match import content_words, match, search_text
-from adapters.agents.offline_memory import Memory
+from adapters.agents.offline_memory import WHICH, Memory
 from adapters.agents.offline_targets import Target
 from application.ports import AgentEvent, ToolCallEvent, ToolExecutor, ToolResultEvent
 from application.tools import ToolOutcome
@@ -91,7 +91,7 @@ class Session:
         if target.ref:
             ids = self.memory.focus if target.ref == "one" else (self.memory.focus or self.memory.shown)
             if not ids or (target.ref == "one" and len(ids) != 1) or (target.both and len(ids) != 2):
-                return Found([], say.WHICH)
+                return Found([], WHICH)
             return Found(list(ids))
         if target.title is not None:
             return await self._lookup(target.title, action, quoted=True)
@@ -101,7 +101,7 @@ class Session:
             if found.ids or len(parts) < 2:
                 return found
             return await self._each(parts, action) or found
-        return Found([], say.WHICH)
+        return Found([], WHICH)
 
     async def _each(self, parts: list[str], action: str) -> Found | None:
         """ "the plumber task and the video one": each part must name one task for sure."""
