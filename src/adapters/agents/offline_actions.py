@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from adapters.agents import offline_changes as edits
 from adapters.agents import offline_replies as say
 from adapters.agents.offline_grammar import Act, Add, Ask, Show
 from adapters.agents.offline_memory import WHICH
@@ -16,67 +16,6 @@ _QUESTION = {"complete": "Mark these {n} ({label}) as done?", "reopen": "Reopen 
              "delete": "Delete these {n} ({label})?", "update": "Change these {n} ({label}): {change}?",
              "back": "Bring back these {n} ({label})?", "restore": "Bring back these {n} ({label})?"}  # fmt: skip
 _SELECTION_STATUS = {"complete": "pending", "reopen": "completed"}
-
-
-def _opposite(tool: str, arguments: dict[str, Any], result: dict[str, Any]) -> str | None:
-    """The action that undoes a tool call; None when a call cannot be undone from its record
-    (a change of fields: the old values are not in it)."""
-    if tool == "update_task":
-        completed = arguments.get("completed")
-        return None if completed is None else ("reopen" if completed else "complete")
-    if tool == "complete_task":
-        return "reopen" if result.get("completed") else None
-    return {"add_task": "delete", "delete_task": "back", "restore_task": "delete", "toggle_task_status": "toggle"}.get(
-        tool
-    )
-
-
-def _at_time(due: str | None, at: str, now: datetime, zone: tzinfo) -> str:
-    """A due at another time of its day (today or tomorrow, whichever comes first, for a task
-    without a due date)."""
-    clock = time.fromisoformat(at)
-    local = now.astimezone(zone)
-    if due is None:
-        day = local.date() if clock >= local.time() else local.date() + timedelta(days=1)
-    elif len(due) == 10:
-        day = date.fromisoformat(due)
-    else:
-        day = datetime.fromisoformat(due.replace("Z", "+00:00")).astimezone(zone).date()
-    return datetime.combine(day, clock, tzinfo=zone).isoformat()
-
-
-def _shifted(due: str | None, days: int, today: date) -> str:
-    """A due moved by ``days`` (from today when there was none)."""
-    if due is None:
-        return (today + timedelta(days=days)).isoformat()
-    if len(due) == 10:
-        return (date.fromisoformat(due) + timedelta(days=days)).isoformat()
-    return (datetime.fromisoformat(due.replace("Z", "+00:00")) + timedelta(days=days)).isoformat()
-
-
-def _retag(tags: list[str], added: list[str], removed: list[str] | None) -> list[str]:
-    """Tags with ``added`` appended and ``removed`` taken off (an empty ``removed``: all)."""
-    if removed is not None:
-        gone = {tag.casefold() for tag in removed}
-        tags = [tag for tag in tags if gone and tag.casefold() not in gone]
-    known = {tag.casefold() for tag in tags}
-    return [*tags, *(tag for tag in added if tag.casefold() not in known)]
-
-
-def _plural(count: int) -> str:
-    return f"{count} task{'s' if count != 1 else ''}"
-
-
-def _describe(changes: dict[str, Any]) -> str:
-    parts = []
-    for field, value in changes.items():
-        if field == "due":
-            parts.append(f"due {value}" if value else "no due date")
-        elif field == "add_tags":
-            parts.append("add the tags " + ", ".join(value))
-        else:
-            parts.append(f"{field} {value}")
-    return ", ".join(parts)
 
 
 class Actions:
@@ -174,7 +113,7 @@ class Actions:
             matching = done if status == "completed" else pending if status == "pending" else len(tasks)
             return f"You have {matching} {label if matching != 1 else label.replace('tasks', 'task')}."
         if status == "completed":
-            return f"You've completed {_plural(done)} (and have {pending} still to do)."
+            return f"You've completed {edits.plural(done)} (and have {pending} still to do)."
         if status == "pending":
             return f"You have {pending} open task{'s' if pending != 1 else ''}."
         return f"You have {pending} open task{'s' if pending != 1 else ''} ({done} done, {len(tasks)} in all)."
@@ -188,7 +127,7 @@ class Actions:
         for record in reversed(changes):
             arguments, result = record.arguments, record.result if isinstance(record.result, dict) else {}
             task_id = arguments.get("task_id", result.get("id"))
-            opposite = _opposite(record.name, arguments, result)
+            opposite = edits.opposite(record.name, arguments, result)
             if opposite is None or not isinstance(task_id, int):
                 lines.append('I can\'t undo that change by myself; tell me what to set back, e.g. "move it to friday".')
                 continue
@@ -222,8 +161,8 @@ class Actions:
         if outcome.result["next_cursor"] is not None:
             return f"That is more than 100 tasks ({command.target.label}); narrow it down and ask again."
         label = command.target.label.replace("tasks", "").strip() or "all your tasks"
-        question = _QUESTION[command.action].format(n=_plural(len(tasks)), label=label,
-                                                    change=_describe(command.changes))  # fmt: skip
+        question = _QUESTION[command.action].format(n=edits.plural(len(tasks)), label=label,
+                                                    change=edits.describe(command.changes))  # fmt: skip
         return say.confirm(question, tasks, s.today, s.zone)
 
     async def _apply(self, action: str, task_id: int, changes: dict[str, Any]) -> str:
@@ -266,10 +205,10 @@ class Actions:
         if isinstance(task, str):
             return task
         if "at_time" in fields:
-            return {"due": _at_time(task.get("due"), fields["at_time"], s.now, s.zone)}
+            return {"due": edits.at_time(task.get("due"), fields["at_time"], s.now, s.zone)}
         if "shift_days" in fields:
-            return {"due": _shifted(task.get("due"), fields["shift_days"], s.today)}
-        return {"tags": _retag(task["tags"], fields.get("add_tags", []), fields.get("remove_tags"))}
+            return {"due": edits.shifted(task.get("due"), fields["shift_days"], s.today)}
+        return {"tags": edits.retag(task["tags"], fields.get("add_tags", []), fields.get("remove_tags"))}
 
     async def _tool(self, name: str, arguments: dict[str, Any], sentence: Callable[[Task], str]) -> str:
         outcome = await self.session.call(name, arguments)
