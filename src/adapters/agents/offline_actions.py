@@ -176,6 +176,9 @@ class Actions:
             return f'#{task_id} "{task["title"]}" is already on your list.'
         if action == "restore":
             return await self._tool("restore_task", {"task_id": task_id}, say.restored)
+        known = s.seen.get(task_id)
+        if action == "complete" and known and known["completed"] and known.get("recurrence", "none") == "none":
+            return f'#{task_id} "{known["title"]}" was already done.'
         if action == "complete":
             return await self._tool("complete_task", {"task_id": task_id}, lambda t: say.completed(t, s.today, s.zone))
         if action == "reopen":

@@ -61,8 +61,19 @@ def _window(first: date, last: date) -> dict[str, Any]:
     return {"due_after": (first - timedelta(days=1)).isoformat(), "due_before": (last + timedelta(days=1)).isoformat()}
 
 
+_NEXT_DAYS = re.compile(
+    r"\b(?:in\s+the\s+|within\s+(?:the\s+)?|over\s+the\s+)?(?:next|coming)\s+(\d{1,2}|two|three|four|five|six|seven|ten)"
+    r"\s+days\b",
+    re.I,
+)
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
+
+
 def _due(text: str, now: datetime, zone: tzinfo) -> tuple[dict[str, Any], str] | None:
     today = now.astimezone(zone).date()
+    if days := _NEXT_DAYS.search(text):
+        count = _COUNTS.get(days.group(1).lower()) or int(days.group(1))
+        return _window(today, today + timedelta(days=count)), f"due in the next {count} days"
     if week := _WEEK.search(text):
         first = today if week.group(1).lower() == "this" else today + timedelta(days=7 - today.weekday())
         last = today + timedelta(days=6) if week.group(1).lower() == "this" else first + timedelta(days=6)
@@ -120,7 +131,7 @@ def parse_filter(text: str, quotes: Quoted, now: datetime, zone: tzinfo) -> tupl
 
 def _rest(text: str, args: dict[str, Any]) -> str:
     """Words a filter did not explain ("work" in "show me my work tasks")."""
-    if "q" in args or "tag" in args or "sort" in args:
+    if "q" in args or "tag" in args or "sort" in args or "due_after" in args or "due_before" in args:
         return ""
     cleaned = re.sub(r"[?!.,]|'\w*", " ", text)
     for pattern in (_OVERDUE, _DONE, _OPEN, _PRIORITY, _SORT, _FILLER, _WEEK):

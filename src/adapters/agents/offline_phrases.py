@@ -17,8 +17,8 @@ BACK = re.compile(
     re.I,
 )
 NOTE = re.compile(
-    r"^(?:add|put|write|attach)\s+(?:a\s+|the\s+|this\s+)?(?:note|description|comment|details?)s?\s+(?:to|on|for)\s+"
-    r"(?P<t>.+?)\s*(?::|saying|that says|-)\s*(?P<v>.+)$",
+    r"^(?:(?:add|put|write|attach)\s+(?:a\s+|the\s+|this\s+)?)?(?:note|description|comment|details?)s?\s+"
+    r"(?:to|on|for)\s+(?!self\b|myself\b)(?P<t>.+?)\s*(?::|saying|that says|-)\s*(?P<v>.+)$",
     re.I,
 )
 TAGS = re.compile(
@@ -31,9 +31,9 @@ ADD = re.compile(
     r"^(?:add|create|new|make\s+(?:a\s+(?:new\s+)?|new\s+)(?:task|todo|reminder)|jot(?:\s+down)?|note\s+down|write\s+down"
     r"|todo|to-do|to\s+do|note\s+to\s+self|reminder|remind\s+me(?:\s+to)?|remember\s+to|don'?t\s+(?:let\s+me\s+)?forget"
     r"|schedule|(?:set|create|make)\s+(?:up\s+)?(?:a\s+)?(?:reminder|note)(?:\s+(?:to|for|about))?"
-    r"(?:\s+to)?|i\s+(?:really\s+|also\s+|still\s+)?(?:need|have|want|must|should|gotta|got|ought|'ll\s+need|will"
-    r"\s+need)(?:\s+(?:probably|really|definitely))?(?:\s+to)?|i\s+should\s+probably|need\s+to|have\s+to|gotta|must"
-    r"|we\s+(?:need|have|must|should|gotta|got)(?:\s+to)?)"
+    r"(?:\s+to)?|i\s+(?:really\s+|also\s+|still\s+)?(?:(?:have|want|got|ought|'ll\s+need|will\s+need)\s+to|need"
+    r"|must|should|gotta)(?:\s+(?:probably|really|definitely))?(?:\s+to)?|i\s+should\s+probably|need\s+to|have\s+to"
+    r"|gotta|must|we\s+(?:(?:have|got)\s+to|need|must|should|gotta)(?:\s+to)?)"
     r"\b\s*:?\s*(?P<rest>.*)$",
     re.I,
 )

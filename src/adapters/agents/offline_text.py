@@ -64,8 +64,12 @@ def mask_quotes(text: str) -> tuple[str, Quoted]:
     return _QUOTE.sub(keep, text), tuple(quotes)
 
 
+_POSSESSIVE_DAY = re.compile(r"\b(today|tomorrow|tonight)'?s\b", re.I)
+
+
 def normalize(message: str) -> str:
     text = message.replace("’", "'").replace("‘", "'").replace("`", "'")
+    text = _POSSESSIVE_DAY.sub(r"\1", text)
     return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
 
 
