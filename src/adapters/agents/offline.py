@@ -77,7 +77,7 @@ async def _reply(session: Session, message: str) -> str:
     if not commands:
         return say.NOT_UNDERSTOOD
     if len(commands) == 1 and isinstance(commands[0], Unknown):
-        return say.NOT_UNDERSTOOD
+        return await _continued(session, text) or say.NOT_UNDERSTOOD
     actions = Actions(session)
     lines = []
     for command in commands:
@@ -166,6 +166,22 @@ async def _choice(session: Session, pending: Pending, text: str) -> list[int] | 
         strong = found.exact or found.strong
         return [strong[0]["id"]] if len(strong) == 1 else None
     return None
+
+
+_MORE = re.compile(r"^(?:and|also|plus|same\s+(?:for|with))\b|\b(?:too|as\s+well|also)[\s.!]*$", re.I)
+
+
+async def _continued(session: Session, text: str) -> str | None:
+    """ "And task 4", "the video too": the last request's action on more tasks."""
+    if not _MORE.search(text):
+        return None
+    masked, quotes = mask_quotes(text)
+    cleaned = re.sub(r"^(?:and|also|plus|same\s+(?:for|with))\s+", "", masked, flags=re.I)
+    target = Grammar(quotes, session.now, session.zone).target(cleaned)
+    earlier = [c for c in _commands(session, session.memory.last_request) if isinstance(c, Act)]
+    if target.empty or target.selection is not None or len(earlier) != 1 or not session.memory.changes:
+        return None
+    return await Actions(session).act(Act(earlier[0].action, target, earlier[0].changes))
 
 
 async def _named(session: Session, pending: Pending, text: str) -> str | None:

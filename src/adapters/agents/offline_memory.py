@@ -18,6 +18,7 @@ from domain.conversations import Message, Role, ToolCallRecord
 CONFIRM = 'Say "yes" to go ahead, or "no" to leave them as they are.'
 WHICH = 'Which task do you mean? Say its number (e.g. "task 3") or words from its title.'
 _LINE_ID = re.compile(r'^[^"#\n]*#(\d+)\b', re.M)
+_LISTED = re.compile(r"^\[[ x]\] #\d+\b", re.M)
 _MORE = re.compile(r"^…and \d+ more: ((?:#\d+, )*#\d+)\.$", re.M)
 _MEAN = re.compile(r'^For "(?P<words>.*)", do you mean #(?P<id>\d+) ', re.M)
 _SEVERAL = re.compile(r'^Several tasks match "(?P<words>.*)":$', re.M)
@@ -115,10 +116,8 @@ def remember(history: Sequence[Message]) -> Memory:
         ids, _ = named_ids(message)
         if ids and not memory.focus:
             memory.focus = ids
-        if len(ids) > 1 and not memory.shown:
+        if ids and not memory.shown and (len(ids) > 1 or _LISTED.search(message.content)):
             memory.shown = ids
         if memory.focus and memory.shown and memory.changes:
             break
-    if not memory.shown:
-        memory.shown = list(memory.focus)
     return memory

@@ -150,11 +150,17 @@ def _shift(text: str, quotes: Quoted, now: datetime, zone: tzinfo) -> Update | N
     return parse_target(found.group("t"), quotes, now, zone), {"shift_days": -days if earlier else days}
 
 
+_NAME_IT = re.compile(r"^(?:call|name|title|retitle)\s+(?P<t>it|that|this|task\s+#?\d+|#\d+)\s+(?P<v>.+)$", re.I)
+
+
 def parse_update(text: str, quotes: Quoted, now: datetime, zone: tzinfo) -> Update | None:
     """The target and ``update_task`` fields of "rename task 2 to Call dad", "make it
     urgent", "move the dentist to friday at 3pm", "the bill is due on the 15th"; None if unclear."""
     if (shifted := _shift(text, quotes, now, zone)) is not None:
         return shifted
+    if named := _NAME_IT.match(text):
+        title = _value("title", named.group("v"), quotes, now, zone)
+        return (parse_target(named.group("t"), quotes, now, zone), {"title": title}) if title else None
     if statement := _STATEMENT.match(text):
         what = re.sub(r"\s+now$", "", statement.group("what"), flags=re.I)
         left, right = statement.group("left"), re.sub(r"^(?:due|on)\s+", "", what, flags=re.I)
