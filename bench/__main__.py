@@ -59,13 +59,14 @@ from bench.processes import (
 )
 from bench.profile import profile_server
 from bench.report import CHAT_MODEL, CHAT_MODEL_TOOL, CHAT_OFFLINE, UNCACHED, Growth, Report, Run
+from bench.rotation import OFFLINE_ROTATION
 from tests.postgres import PG_BIN
 
 RESULTS = Path(__file__).with_name("results")
 REQUESTS_PER_FILE = 4000
 CHAT_MESSAGE = "show me my pending tasks"
 CHAT_MESSAGES = {
-    CHAT_OFFLINE: CHAT_MESSAGE,
+    CHAT_OFFLINE: OFFLINE_ROTATION[0],  # the probe; the load rotates over OFFLINE_ROTATION
     CHAT_MODEL: "hello there",  # the fake model answers text at once: one model call
     CHAT_MODEL_TOOL: f"{TOOL_TRIGGER} {CHAT_MESSAGE}",  # list_tasks, then text: two model calls
 }
@@ -223,9 +224,18 @@ class Bench:
         body = json.dumps({"title": "Bench task"})
         self._file("create", [Request("POST", f"/api/{u}/tasks", {**self.auth(u), **json_type}, body) for u in picks])
         for scenario, message in CHAT_MESSAGES.items():
-            chat = json.dumps({"message": message})
+            messages = OFFLINE_ROTATION if scenario == CHAT_OFFLINE else (message,)
             self._file(
-                scenario, [Request("POST", f"/api/{u}/chat", {**self.auth(u), **json_type}, chat) for u in picks]
+                scenario,
+                [
+                    Request(
+                        "POST",
+                        f"/api/{u}/chat",
+                        {**self.auth(u), **json_type},
+                        json.dumps({"message": messages[i % len(messages)]}),
+                    )
+                    for i, u in enumerate(picks)
+                ],
             )
         # Every request with a token the server has not verified yet (distinct expiries; more
         # tokens than the verified-token cache holds): what verifying Ed25519 costs per request.

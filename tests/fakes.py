@@ -31,7 +31,7 @@ from application.ports import (
 )
 from application.schemas import TaskView
 from application.task_list import ListTasks, sort_key
-from application.tasks import AddTask, CompleteTask, DeleteTask, GetTask, ToggleTask, UpdateTask
+from application.tasks import AddTask, CompleteTask, DeleteTask, GetTask, RestoreTask, ToggleTask, UpdateTask
 from application.tools import TaskOperations, TaskTools
 from domain.accounts import Account, Session
 from domain.conversations import Conversation, Message, ToolCallRecord
@@ -368,6 +368,7 @@ def task_operations(uow: UnitOfWork, clock: Clock) -> TaskOperations:
         complete=CompleteTask(uow, clock),
         toggle=ToggleTask(uow, clock),
         delete=DeleteTask(uow, clock),
+        restore=RestoreTask(uow, clock),
     )
 
 

@@ -7,6 +7,7 @@ tests through the real HTTP endpoint. Tasks are dicts in the REST/tool wire form
 
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
 from dataclasses import dataclass
@@ -62,14 +63,55 @@ def seed_tasks(today: date) -> list[SeedTask]:
     ]
 
 
-def expected_date(value: str, today: date) -> str:
-    """``+Nd``, a weekday name (the next such day after today) or an ISO date."""
+def _next_month_day(today: date, month: int, day: int) -> date:
+    """The next such month and day, today included."""
+    for year in range(today.year, today.year + 9):
+        try:
+            found = date(year, month, day)
+        except ValueError:  # February 29 in a common year
+            continue
+        if found >= today:
+            return found
+    raise ValueError(f"no date {month}-{day}")
+
+
+def expected_date(value: str, today: date) -> str | None:
+    """``+Nd``, a weekday name (the next such day after today), ``dom:N`` (the next day N of a
+    month, today included), ``md:MM-DD`` (the next such date, today included), ``eom`` (the
+    last day of this month), ``weekend`` (today on a weekend, else the coming Saturday),
+    ``none``, or an ISO date."""
+    value = value.lower()
     if match := re.fullmatch(r"\+(\d+)d", value):
         return (today + timedelta(days=int(match.group(1)))).isoformat()
-    if value.lower() in WEEKDAYS:
-        days = (WEEKDAYS.index(value.lower()) - today.weekday()) % 7 or 7
+    if value in WEEKDAYS:
+        days = (WEEKDAYS.index(value) - today.weekday()) % 7 or 7
         return (today + timedelta(days=days)).isoformat()
+    if match := re.fullmatch(r"dom:(\d+)", value):
+        month, year = today.month, today.year
+        while True:
+            try:
+                found = date(year, month, int(match.group(1)))
+            except ValueError:
+                found = None
+            if found is not None and found >= today:
+                return found.isoformat()
+            month, year = (1, year + 1) if month == 12 else (month + 1, year)
+    if match := re.fullmatch(r"md:(\d+)-(\d+)", value):
+        return _next_month_day(today, int(match.group(1)), int(match.group(2))).isoformat()
+    if value == "eom":
+        first_next = date(today.year + today.month // 12, today.month % 12 + 1, 1)
+        return (first_next - timedelta(days=1)).isoformat()
+    if value == "weekend":
+        return (today + timedelta(days=0 if today.weekday() >= 5 else 5 - today.weekday())).isoformat()
+    if value == "none":
+        return None
     return value
+
+
+def expected_instant(value: str, today: date) -> str:
+    """``<date>THH:MM`` with a date as ``expected_date`` reads it: the due instant in UTC."""
+    day, time = value.split("T")
+    return f"{expected_date(day, today)}T{time}"
 
 
 def _norm(field: str, value: Any) -> Any:
@@ -77,6 +119,8 @@ def _norm(field: str, value: Any) -> Any:
         return frozenset(str(tag).strip().casefold() for tag in value or ())
     if field == "due":
         return None if value is None else str(value)[:10]
+    if field == "due_at":
+        return None if value is None else str(value)[:16]
     if isinstance(value, str):
         return value.strip().casefold()
     return value
@@ -87,6 +131,8 @@ def _field_value(field: str, raw: str, today: date) -> Any:
         return _norm("tags", [tag for tag in raw.split(",") if tag.strip()])
     if field == "due":
         return expected_date(raw, today)
+    if field == "due_at":
+        return expected_instant(raw, today)
     if field == "completed":
         return raw.lower() == "true"
     return _norm(field, raw)
@@ -113,7 +159,8 @@ def _changes(before: dict[int, Task], after: dict[int, Task], ignore: set[int]) 
 def _fields(task: Task, pairs: list[str], today: date) -> list[str]:
     problems = []
     for field, raw in (pair.split("=", 1) for pair in pairs):
-        want, got = _field_value(field, raw, today), _norm(field, task.get(field))
+        stored = task.get("due" if field == "due_at" else field)
+        want, got = _field_value(field, raw, today), _norm(field, stored)
         if want != got:
             problems.append(f"task {task.get('id')} {field}: expected {want!r}, got {got!r}")
     return problems
@@ -121,6 +168,7 @@ def _fields(task: Task, pairs: list[str], today: date) -> list[str]:
 
 def _same_except(before: Task, after: Task, fields: set[str]) -> list[str]:
     old, new = _view(before), _view(after)
+    fields = fields | ({"due"} if "due_at" in fields else set())
     return [
         f"task {before['id']} {field} changed: {old[field]!r} -> {new[field]!r}"
         for field in COMPARED
@@ -145,46 +193,76 @@ def named_in_results(answer: dict[str, Any]) -> set[int]:
     return ids
 
 
+def _says(text: str, answer: dict[str, Any]) -> list[str]:
+    pattern = r"(?<!\w)" + re.escape(text.casefold()) + r"(?!\w)"
+    if re.search(pattern, answer.get("response", "").casefold()):
+        return []
+    return [f"the answer does not say {text!r}"]
+
+
+def _created(specs: list[list[str]], new: dict[int, Task], added: list[int], today: date) -> list[str]:
+    if len(added) != len(specs):
+        return [f"expected exactly {len(specs)} new task(s), got {len(added)}"]
+    if len(specs) == 1:
+        return _fields(new[added[0]], specs[0], today)
+    for order in itertools.permutations(added):
+        if all(not _fields(new[task_id], spec, today) for task_id, spec in zip(order, specs, strict=True)):
+            return []
+    return [f"the new tasks {[new[i]['title'] for i in added]} do not match {specs}"]
+
+
 def judge(outcome: str, before: list[Task], after: list[Task], answer: dict[str, Any], today: date) -> list[str]:
     """What is wrong with a turn (empty when it did what ``outcome`` says). ``before`` and
-    ``after`` are the user's live tasks; ``answer`` is the chat JSON answer."""
-    kind, *rest = shlex.split(outcome)
+    ``after`` are the user's live tasks; ``answer`` is the chat JSON answer. An outcome may
+    have several parts separated by ``;`` (each change part may name several ids, ``1,4``);
+    every task no part names must be unchanged."""
     old = {task["id"]: task for task in before}
     new = {task["id"]: task for task in after}
-    if kind == "created":
-        added = sorted(set(new) - set(old))
-        if len(added) != 1:
-            return [f"expected exactly one new task, got {len(added)}", *_changes(old, new, set(added))]
-        return _fields(new[added[0]], rest, today) + _changes(old, new, set(added))
-    if kind in {"completed", "reopened", "deleted", "updated"}:
-        return _judge_change(kind, int(rest[0]), rest[1:], old, new, today)
-    if kind == "listed":
-        expected = {int(number) for number in rest[0].split(",")}
-        in_text = named_in_text(answer.get("response", ""), after)
-        named = in_text or named_in_results(answer)
-        problems = _changes(old, new, set())
-        if named != expected:
-            problems.append(f"the answer names tasks {sorted(named)}, expected {sorted(expected)}")
-        return problems
-    if kind == "unchanged":
-        return _changes(old, new, set())
-    raise ValueError(f"unknown outcome {outcome!r}")
+    added = sorted(set(new) - set(old))
+    problems: list[str] = []
+    specs: list[list[str]] = []
+    named: set[int] = set()
+    for part in (p.strip() for p in outcome.split(";")):
+        kind, *rest = shlex.split(part)
+        if kind == "created":
+            specs.append(rest)
+        elif kind in {"completed", "reopened", "deleted", "updated"}:
+            ids = [int(number) for number in rest[0].split(",")]
+            named |= set(ids)
+            for task_id in ids:
+                problems += _judge_change(kind, task_id, rest[1:], old, new, today)
+        elif kind == "listed":
+            problems += _listed(rest[0], answer, after)
+        elif kind == "says":
+            problems += _says(" ".join(rest), answer)
+        elif kind != "unchanged":
+            raise ValueError(f"unknown outcome {outcome!r}")
+    if specs or added:
+        problems += _created(specs, new, added, today)
+    return problems + _changes(old, new, named | set(added))
+
+
+def _listed(raw: str, answer: dict[str, Any], after: list[Task]) -> list[str]:
+    expected = {int(number) for number in raw.split(",")}
+    named = named_in_text(answer.get("response", ""), after) or named_in_results(answer)
+    return [] if named == expected else [f"the answer names tasks {sorted(named)}, expected {sorted(expected)}"]
 
 
 def _judge_change(
     kind: str, task_id: int, pairs: list[str], old: dict[int, Task], new: dict[int, Task], today: date
 ) -> list[str]:
-    problems = _changes(old, new, {task_id})
+    """What is wrong with one named task (the other tasks are checked by the caller)."""
     if task_id not in old:
-        return [f"task {task_id} is not in the seed", *problems]
+        return [f"task {task_id} is not in the seed"]
     if kind == "deleted":
-        return problems + ([f"task {task_id} is still live"] if task_id in new else [])
+        return [f"task {task_id} is still live"] if task_id in new else []
     if task_id not in new:
-        return [f"task {task_id} disappeared", *problems]
+        return [f"task {task_id} disappeared"]
     if kind in {"completed", "reopened"}:
         want = kind == "completed"
+        problems = []
         if new[task_id].get("completed") is not want:
             problems.append(f"task {task_id} completed is {new[task_id].get('completed')}, expected {want}")
         return problems + _same_except(old[task_id], new[task_id], {"completed"})
     names = {pair.split("=", 1)[0] for pair in pairs}
-    return problems + _fields(new[task_id], pairs, today) + _same_except(old[task_id], new[task_id], names)
+    return _fields(new[task_id], pairs, today) + _same_except(old[task_id], new[task_id], names)

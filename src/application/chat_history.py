@@ -34,18 +34,34 @@ def _encoded_size(value: Any) -> int:
     return len(msgspec.json.encode(value))
 
 
+def _shorten(title: Any, limit: int) -> Any:
+    if not isinstance(title, str) or len(title) <= limit:
+        return title
+    return title[: limit - 1] + "…"
+
+
+def _compact_list(items: list[Any], limit: int) -> dict[str, Any] | None:
+    """A task list that fits: ids, titles and done flags; then shorter titles; then the ids
+    alone. The ids (in the order listed) are what later turns refer to ("the second one")."""
+    tasks = [item for item in items if isinstance(item, dict)]
+    shapes = [
+        ([{key: item.get(key) for key in ("id", "title", "completed")} for item in tasks], "id, title and completed"),
+        ([{"id": item.get("id"), "title": _shorten(item.get("title"), 24)} for item in tasks], "id and short title"),
+        ([{"id": item.get("id")} for item in tasks], "id"),
+    ]
+    for compact_items, kept in shapes:
+        compact = {"items": compact_items, "note": f"fields other than {kept} omitted"}
+        if _encoded_size(compact) <= limit:
+            return compact
+    return None
+
+
 def _compact_result(result: Any, limit: int) -> Any:
     if _encoded_size(result) <= limit:
         return result
     if isinstance(result, dict) and isinstance(result.get("items"), list):
-        # A task list: the ids and titles are what later turns refer to.
-        items = [
-            {key: item.get(key) for key in ("id", "title", "completed")}
-            for item in result["items"]
-            if isinstance(item, dict)
-        ]
-        compact = {"items": items, "note": "fields other than id, title and completed omitted"}
-        if _encoded_size(compact) <= limit:
+        compact = _compact_list(result["items"], limit)
+        if compact is not None:
             return compact
     return {"note": _OMITTED}
 

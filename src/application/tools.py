@@ -8,15 +8,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
 from application.schemas import NewTask, TaskChanges, TaskFilter, TaskPage, TaskRef, TaskView, UpdateTaskInput
 from application.task_list import ListTasks
-from application.tasks import AddTask, CompleteTask, DeleteTask, GetTask, ToggleTask, UpdateTask
+from application.tasks import AddTask, CompleteTask, DeleteTask, GetTask, RestoreTask, ToggleTask, UpdateTask
 from application.validation import convert
-from domain.errors import NotFound, TaskNotFound, ValidationError
+from domain.errors import Conflict, NotFound, TaskNotFound, ValidationError
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +38,7 @@ class TaskOperations:
     complete: CompleteTask
     toggle: ToggleTask
     delete: DeleteTask
+    restore: RestoreTask
 
 
 Runner = Callable[[TaskOperations, ToolContext, Any], Awaitable[msgspec.Struct]]
@@ -111,6 +112,10 @@ async def _toggle(ops: TaskOperations, ctx: ToolContext, args: TaskRef) -> TaskV
 
 async def _delete(ops: TaskOperations, ctx: ToolContext, args: TaskRef) -> TaskView:
     return await ops.delete.execute(ctx.owner_id, args.task_id)
+
+
+async def _restore(ops: TaskOperations, ctx: ToolContext, args: TaskRef) -> TaskView:
+    return await ops.restore.execute(ctx.owner_id, args.task_id)
 
 
 CATALOGUE: tuple[Tool, ...] = (
@@ -197,12 +202,29 @@ CATALOGUE: tuple[Tool, ...] = (
         idempotent=True,
         run=_delete,
     ),
+    Tool(
+        "restore_task",
+        "Restore a task",
+        "Bring a deleted task back from the trash by id (deleted tasks stay there for 30 "
+        "days); use it to undo a delete. Returns the restored task.",
+        TaskRef,
+        TaskView,
+        read_only=False,
+        destructive=False,
+        idempotent=False,
+        run=_restore,
+    ),
 )
+
+
+ToolErrorKind = Literal["not_found", "invalid_arguments", "unknown_tool", "conflict", "needs_confirmation"]
+"""What kind of failure a tool error is, so an agent can act on it without reading the text."""
 
 
 @dataclass(frozen=True, slots=True)
 class ToolOutcome:
-    """What a tool call produced: a JSON-ready result, or an error message for the model."""
+    """What a tool call produced: a JSON-ready result, or a tool error ``{"error": message,
+    "kind": ToolErrorKind, "fields": [...]}`` (``fields`` only for invalid arguments)."""
 
     name: str
     arguments: dict[str, Any]
@@ -210,35 +232,47 @@ class ToolOutcome:
     is_error: bool = False
 
 
-def _error(name: str, arguments: dict[str, Any], message: str) -> ToolOutcome:
-    return ToolOutcome(name, arguments, {"error": message}, is_error=True)
+def tool_error(
+    name: str, arguments: dict[str, Any], kind: ToolErrorKind, message: str, fields: list[str] | None = None
+) -> ToolOutcome:
+    """A failed call: a message the model can act on and its ``kind``."""
+    result: dict[str, Any] = {"error": message, "kind": kind}
+    if fields:
+        result["fields"] = fields
+    return ToolOutcome(name, arguments, result, is_error=True)
 
 
 class TaskTools:
     """The catalogue bound to the use cases: validates arguments, runs the tool for the
-    caller in ``ToolContext`` and turns expected failures into messages a model can act on."""
+    caller in ``ToolContext`` and turns expected failures into tool errors a model can act on."""
 
-    def __init__(self, operations: TaskOperations, catalogue: tuple[Tool, ...] = CATALOGUE) -> None:
+    def __init__(self, operations: TaskOperations) -> None:
         self._operations = operations
-        self.catalogue = catalogue
-        self._by_name = {tool.name: tool for tool in catalogue}
-
-    def get(self, name: str) -> Tool | None:
-        return self._by_name.get(name)
+        self.catalogue = CATALOGUE
+        self._by_name = {tool.name: tool for tool in CATALOGUE}
 
     async def call(self, name: str, arguments: Mapping[str, Any], context: ToolContext) -> ToolOutcome:
         args = dict(arguments)
         tool = self._by_name.get(name)
         if tool is None:
-            return _error(name, args, f"Unknown tool {name!r}. Available tools: {', '.join(self._by_name)}.")
+            available = ", ".join(self._by_name)
+            return tool_error(name, args, "unknown_tool", f"Unknown tool {name!r}. Available tools: {available}.")
         try:
             command = convert(args, tool.input_type)
             result = await tool.run(self._operations, context, command)
         except TaskNotFound as exc:
-            return _error(name, args, f"There is no task {exc.task_id}. Call list_tasks to see the user's task ids.")
+            message = f"There is no task {exc.task_id}"
+            hint = "Call list_tasks to see the user's task ids."
+            if name == "restore_task":
+                message, hint = f"Task {exc.task_id} is not in the trash", "Only deleted tasks can be restored."
+            return tool_error(name, args, "not_found", f"{message}. {hint}")
         except NotFound as exc:
-            return _error(name, args, f"{exc}.")
+            return tool_error(name, args, "not_found", f"{exc}.")
         except ValidationError as exc:
             details = "; ".join(f"{e.field}: {e.message}" for e in exc.errors)
-            return _error(name, args, f"Invalid arguments ({details}). Fix them and call {name} again.")
+            message = f"Invalid arguments ({details}). Fix them and call {name} again."
+            return tool_error(name, args, "invalid_arguments", message, [e.field for e in exc.errors])
+        except Conflict as exc:
+            reason = str(exc) or "the change clashes with the task's current state"
+            return tool_error(name, args, "conflict", f"{reason}. Check the task with get_task before trying again.")
         return ToolOutcome(name, args, msgspec.to_builtins(result))

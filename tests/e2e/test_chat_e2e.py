@@ -15,9 +15,10 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.chat_corpus import Conversation, corpus_seed, load_conversations, play
 from tests.e2e.server import RunningServer, run_server
 from tests.fake_model import Fail, FakeModelServer, Hang, Reply, model_in_thread
-from tests.nl_judge import Case, judge, load_cases, seed_tasks
+from tests.nl_judge import Case, SeedTask, judge, load_cases, seed_tasks
 
 pytestmark = pytest.mark.e2e
 
@@ -47,6 +48,14 @@ def client(server: RunningServer) -> Iterator[httpx.Client]:
         yield http
 
 
+def _seed(client: httpx.Client, user: str, tasks: list[SeedTask]) -> None:
+    for task in tasks:
+        created = client.post(f"/api/{user}/tasks", json=task.body)
+        assert created.status_code == 201
+        if task.completed:
+            assert client.patch(f"/api/{user}/tasks/{created.json()['id']}/complete").json()["completed"]
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("case", load_cases(), ids=str)
 def test_corpus_line_through_the_real_endpoint(server: RunningServer, client: httpx.Client, case: Case) -> None:
@@ -54,11 +63,7 @@ def test_corpus_line_through_the_real_endpoint(server: RunningServer, client: ht
     headers = server.auth(user)
     client.headers.update(headers)
     today = datetime.now(UTC).date()
-    for task in seed_tasks(today):
-        created = client.post(f"/api/{user}/tasks", json=task.body)
-        assert created.status_code == 201
-        if task.completed:
-            assert client.patch(f"/api/{user}/tasks/{created.json()['id']}/complete").json()["completed"]
+    _seed(client, user, seed_tasks(today))
     before = _live(client, user)
 
     response = client.post(f"/api/{user}/chat", json={"message": case.message, "timezone": "UTC"})
@@ -66,6 +71,34 @@ def test_corpus_line_through_the_real_endpoint(server: RunningServer, client: ht
     assert response.status_code == 200, response.text
     answer = response.json()
     assert judge(case.outcome, before, _live(client, user), answer, today) == [], answer["response"]
+
+
+def _conversations() -> list[Any]:
+    return [pytest.param(case, id=str(case)) for case in load_conversations()]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("case", _conversations())
+async def test_chat_corpus_conversation_through_the_real_endpoint(
+    server: RunningServer, client: httpx.Client, case: Conversation
+) -> None:
+    user = _user(f"cc{case.line}")
+    client.headers.update(server.auth(user))
+    today = datetime.now(UTC).date()
+    _seed(client, user, corpus_seed(today))
+
+    async def send(message: str, conversation: int | None) -> dict[str, Any]:
+        body = {"message": message, "timezone": "UTC", "conversation_id": conversation}
+        response = client.post(f"/api/{user}/chat", json=body)
+        assert response.status_code == 200, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    async def live() -> list[dict[str, Any]]:
+        return _live(client, user)
+
+    problems, answer = await play(case, send, live, today)
+    assert problems == [], answer["response"]
 
 
 @pytest.mark.postgres

@@ -3,6 +3,7 @@ and stdio by spawning ``todo-chatbot mcp --user`` on the SQLite file a server al
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import time
@@ -72,7 +73,8 @@ async def test_two_users_over_http_never_see_each_other(server: RunningServer) -
         listed = (await intruder.call_tool("list_tasks", {})).structured_content
         deleted = await intruder.call_tool("delete_task", {"task_id": task["id"]})
     assert listed == {"items": [], "next_cursor": None}
-    assert deleted.is_error and text_of(deleted).startswith(f"There is no task {task['id']}.")
+    assert deleted.is_error and json.loads(text_of(deleted))["kind"] == "not_found"
+    assert json.loads(text_of(deleted))["error"].startswith(f"There is no task {task['id']}.")
     async with mcp_http(server, "mcp-e2e-owner") as owner:
         still = (await owner.call_tool("get_task", {"task_id": task["id"]})).structured_content
     assert still == task

@@ -3,6 +3,7 @@ its stdin/stdout: the user is the configured one, and stdout carries nothing but
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import textwrap
@@ -20,20 +21,12 @@ SERVER = textwrap.dedent(
     """
     import asyncio, logging, sys
 
-    from application.task_list import ListTasks
-    from application.tasks import AddTask, CompleteTask, DeleteTask, GetTask, ToggleTask, UpdateTask
-    from application.tools import TaskOperations, TaskTools, ToolContext
+    from application.tools import ToolContext
     from entrypoints.mcp import run_stdio
-    from tests.fakes import FixedClock, InMemoryUnitOfWork
+    from tests.fakes import InMemoryUnitOfWork, task_tools
 
     async def main(user):
-        uow, clock = InMemoryUnitOfWork(), FixedClock()
-        ops = TaskOperations(
-            add=AddTask(uow, clock), list=ListTasks(uow, clock), get=GetTask(uow, clock),
-            update=UpdateTask(uow, clock), complete=CompleteTask(uow, clock),
-            toggle=ToggleTask(uow, clock), delete=DeleteTask(uow, clock),
-        )
-        tools = TaskTools(ops)
+        tools = task_tools(InMemoryUnitOfWork())
         await tools.call("add_task", {"title": "someone else's"}, ToolContext("eve"))
         logging.getLogger("todo_chatbot").warning("a log line must not reach stdout")
         await run_stdio(tools, user)
@@ -71,4 +64,5 @@ async def test_stdio_serves_the_catalogue_for_the_configured_user(tmp_path: Path
     assert completed.structured_content is not None and completed.structured_content["completed"] is True
     assert listed.structured_content is not None
     assert [t["title"] for t in listed.structured_content["items"]] == ["Water the plants"]
-    assert missing.is_error and "There is no task 2" in text_of(missing)
+    assert missing.is_error and json.loads(text_of(missing))["kind"] == "not_found"
+    assert "There is no task 2" in json.loads(text_of(missing))["error"]

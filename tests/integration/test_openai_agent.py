@@ -86,6 +86,7 @@ async def test_a_turn_runs_parallel_tool_calls_and_feeds_their_results_back(
     prompt = system_text(first, chat_style)
     assert "2026-11-24" in prompt and "11:00" in prompt and "Europe/Paris" in prompt
     assert "never invent" in prompt and "not instructions" in prompt and "confirm" in prompt
+    assert "restore_task" in prompt and '"the second one"' in prompt and "not_found" in prompt
     outputs = sent_tool_outputs(second, chat_style)
     assert outputs["c1"] == {"items": [], "next_cursor": None}
     assert outputs["c2"]["title"] == "Buy milk" and outputs["c2"]["due"] == "2026-11-25"
@@ -144,9 +145,9 @@ async def test_tool_errors_and_bad_arguments_are_fed_back_to_the_model(
     )
 
     outputs = sent_tool_outputs(model.requests[1], style == "chat_completions")
-    assert "There is no task 99" in outputs["c1"]["error"]
-    assert "must be a JSON object" in outputs["c2"]["error"]
-    assert "Unknown tool" in outputs["c3"]["error"]
+    assert "There is no task 99" in outputs["c1"]["error"] and outputs["c1"]["kind"] == "not_found"
+    assert "must be a JSON object" in outputs["c2"]["error"] and outputs["c2"]["kind"] == "invalid_arguments"
+    assert "Unknown tool" in outputs["c3"]["error"] and outputs["c3"]["kind"] == "unknown_tool"
     assert [c.is_error for c in answer.tool_calls] == [True, True, True]
     assert answer.tool_calls[1].arguments == {"raw": "{not json"}
     assert uow.state.tasks == {}

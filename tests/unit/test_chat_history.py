@@ -61,6 +61,22 @@ def test_long_tool_results_are_compacted_but_stay_with_their_call() -> None:
     assert len(call.result["items"]) == 30
 
 
+def test_a_long_list_keeps_its_ids_in_order_and_then_short_titles() -> None:
+    items = [{"id": n, "title": f"A rather long title for task number {n}", "completed": False} for n in range(1, 101)]
+    listed = _call(1, {"items": items, "next_cursor": "c"})
+    medium = HistoryBudget(tool_result_chars=4_000)
+    short = HistoryBudget(tool_result_chars=1_500)
+    conversation = [_message(Role.USER, "list"), _message(Role.ASSISTANT, "here", listed)]
+
+    sixty = [conversation[0], _message(Role.ASSISTANT, "x", _call(1, {"items": items[:60]}))]
+    (with_titles,) = bound_history(sixty, medium)[1].tool_calls
+    (ids_only,) = bound_history(conversation, short)[1].tool_calls
+
+    assert with_titles.result["items"][0] == {"id": 1, "title": "A rather long title for…"}
+    assert ids_only.result["items"] == [{"id": n} for n in range(1, 101)]
+    assert "id" in ids_only.result["note"]
+
+
 def test_results_too_big_even_when_compacted_are_replaced_by_a_note() -> None:
     budget = HistoryBudget(tool_result_chars=300)
     big = _call(1, {"text": "z" * 1_000})

@@ -91,12 +91,15 @@ async def test_every_tool_answers_structured_content_and_the_same_json_as_text(s
             await call(client, "complete_task", task_id=1),
             await call(client, "toggle_task_status", task_id=1),
             await call(client, "delete_task", task_id=1),
+            await call(client, "restore_task", task_id=1),
+            await call(client, "delete_task", task_id=1),
         ]
         after = await call(client, "list_tasks")
     for result in results:
         assert not result.is_error
         assert result.structured_content == json.loads(text_of(result))
-    added, listed, got, updated, completed, toggled, deleted = (r.structured_content for r in results)
+    added, listed, got, updated, completed, toggled, deleted, restored, _ = (r.structured_content for r in results)
+    assert restored["id"] == 1 and restored["title"] == "Buy milk"
     assert added["id"] == 1 and added["tags"] == ["home"] and added["due"] == "2026-11-30"
     assert listed == {"items": [added], "next_cursor": None}
     assert got == added
@@ -114,15 +117,19 @@ async def test_every_tool_answers_structured_content_and_the_same_json_as_text(s
         ("complete_task", {"task_id": 42}),
         ("toggle_task_status", {"task_id": 42}),
         ("delete_task", {"task_id": 42}),
+        ("restore_task", {"task_id": 42}),
     ],
 )
-async def test_a_missing_task_is_a_tool_error_that_says_what_to_do(
+async def test_a_missing_task_is_a_not_found_tool_error_that_says_what_to_do(
     server: Server[Any], name: str, arguments: dict[str, Any]
 ) -> None:
     async with Client(server) as client:
         result = await client.call_tool(name, arguments)
     assert result.is_error and result.structured_content is None
-    assert text_of(result) == "There is no task 42. Call list_tasks to see the user's task ids."
+    error = json.loads(text_of(result))
+    assert error["kind"] == "not_found" and set(error) == {"error", "kind"}
+    expected = "Task 42 is not in the trash." if name == "restore_task" else "There is no task 42. Call list_tasks"
+    assert error["error"].startswith(expected)
 
 
 @pytest.mark.parametrize(
@@ -146,8 +153,9 @@ async def test_invalid_or_unknown_arguments_are_tool_errors_naming_the_field(
         await call(client, "add_task", title="existing")
         result = await client.call_tool(name, arguments)
     assert result.is_error
-    assert text_of(result).startswith("Invalid arguments (") and field in text_of(result)
-    assert f"call {name} again" in text_of(result)
+    error = json.loads(text_of(result))
+    assert error["kind"] == "invalid_arguments" and error["fields"] == [field]
+    assert error["error"].startswith("Invalid arguments (") and f"call {name} again" in error["error"]
 
 
 async def test_an_unknown_tool_is_a_tool_error_naming_the_tools(server: Server[Any]) -> None:
@@ -186,7 +194,9 @@ async def test_an_unavailable_store_is_a_tool_error_with_when_to_retry() -> None
     async with Client(server) as client:
         result = await call(client, "list_tasks")
     assert result.is_error
-    assert text_of(result) == "The task store is unavailable right now. Try list_tasks again in 7 seconds."
+    assert json.loads(text_of(result)) == {
+        "error": "The task store is unavailable right now. Try list_tasks again in 7 seconds."
+    }
 
 
 async def test_an_internal_error_reaches_the_model_without_its_text() -> None:
@@ -195,7 +205,7 @@ async def test_an_internal_error_reaches_the_model_without_its_text() -> None:
         result = await call(client, "add_task", title="x")
     assert result.is_error
     assert "hunter2" not in text_of(result) and "RuntimeError" not in text_of(result)
-    assert text_of(result).startswith("add_task failed because of an internal error.")
+    assert json.loads(text_of(result))["error"].startswith("add_task failed because of an internal error.")
 
 
 async def test_tools_can_come_from_a_factory_resolved_once(tools: TaskTools) -> None:

@@ -142,7 +142,10 @@ class OpenAIChatAgent:
         yield ToolCallEvent(call.call_id, call.name, arguments if arguments is not None else {})
         if arguments is None:
             shown: dict[str, Any] = {"raw": call.arguments[:1000]}
-            result: dict[str, Any] = {"error": f"The arguments of {call.name} must be a JSON object. Call it again."}
+            result: dict[str, Any] = {
+                "error": f"The arguments of {call.name} must be a JSON object. Call it again.",
+                "kind": "invalid_arguments",
+            }
             record = ToolCallRecord(call.call_id, call.name, shown, result, is_error=True)
         else:
             outcome = await tools.call(call.name, arguments)

@@ -34,8 +34,9 @@ INSTRUCTIONS = (
     "deleting a task, look it up first (list_tasks with q, tag, status or priority, or get_task): never "
     "guess an id. If several tasks match what the user asked for, ask which one they mean instead of "
     "picking one. Confirm with the user before deleting more than one task. list_tasks answers one page: "
-    "pass next_cursor back as cursor to get the next one. When a tool answers with an error, read its "
-    "message: it says what to do next."
+    "pass next_cursor back as cursor to get the next one. A deleted task can be brought back with "
+    "restore_task. When a tool answers with an error, it is a JSON object whose kind (not_found, "
+    "invalid_arguments, conflict, ...) says what happened and whose message says what to do next."
 )
 
 Caller = Callable[[ServerRequestContext[Any, Any]], ToolContext]
@@ -90,16 +91,18 @@ def describe(tool: Tool) -> types.Tool:
 
 def to_result(outcome: ToolOutcome) -> types.CallToolResult:
     """A tool outcome as an MCP result: structured content plus the same JSON as text;
-    an error carries the catalogue's message for the model, with ``isError`` set."""
+    an error is the catalogue's ``{"error", "kind", "fields"?}`` as JSON text, with ``isError``."""
     if outcome.is_error:
-        return error_result(str(outcome.result.get("error", "The tool call failed.")))
+        return error_result(outcome.result)
     text = msgspec.json.encode(outcome.result).decode()
     return types.CallToolResult(content=[types.TextContent(text=text)], structured_content=outcome.result)
 
 
-def error_result(message: str) -> types.CallToolResult:
-    """A tool error the model can read and act on."""
-    return types.CallToolResult(content=[types.TextContent(text=message)], is_error=True)
+def error_result(error: dict[str, Any]) -> types.CallToolResult:
+    """A tool error the model can read and act on: its JSON object as text. No structured
+    content: that is reserved for results matching the tool's output schema."""
+    text = msgspec.json.encode(error).decode()
+    return types.CallToolResult(content=[types.TextContent(text=text)], is_error=True)
 
 
 def build_server(tools: ToolsSource, caller: Caller) -> Server[Any]:
@@ -139,12 +142,16 @@ async def run_tool(
     try:
         outcome = await tools.call(name, arguments, context)
     except Unavailable as exc:
-        return error_result(f"The task store is unavailable right now. Try {name} again in {exc.retry_after} seconds.")
+        return error_result(
+            {"error": f"The task store is unavailable right now. Try {name} again in {exc.retry_after} seconds."}
+        )
     except Exception:
         log.exception("MCP tool call failed", extra={"tool": name})
         return error_result(
-            f"{name} failed because of an internal error. Check with get_task or list_tasks whether the change "
-            "was made before trying again."
+            {
+                "error": f"{name} failed because of an internal error. Check with get_task or list_tasks whether "
+                "the change was made before trying again."
+            }
         )
     return to_result(outcome)
 
