@@ -1,5 +1,5 @@
 # Todo Chatbot: one image for every command (serve, migrate, purge-trash, keygen, token).
-# Default command: `todo-chatbot serve` on 0.0.0.0:8000 as user 10001 (docs/deployment.md).
+# Default command: `todo-chatbot serve` on 0.0.0.0:8000 as user 10001 (docs/operations.md).
 #
 #   docker build --build-arg VERSION=0.1.0 --build-arg REVISION=$(git rev-parse HEAD) \
 #     -t todo-chatbot:0.1.0 .

@@ -1,4 +1,4 @@
-"""The runbook's data procedures, run as written (docs/deployment.md#runbook) on the throwaway
+"""The runbook's data procedures, run as written (docs/operations.md#runbook) on the throwaway
 PostgreSQL: backup and restore with pg_dump/pg_restore, and migration rollback with the CLI."""
 
 from __future__ import annotations
