@@ -296,7 +296,7 @@ class InMemoryHealthProbe:
         if not self.up:
             raise StorageUnavailable("database unreachable")
 
-    async def schema_is_current(self) -> bool:
+    async def schema_is_ready(self) -> bool:
         return self.current
 
 

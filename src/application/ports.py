@@ -253,8 +253,9 @@ class HealthProbe(Protocol):
         """Return when the database answered; raise ``StorageUnavailable`` otherwise."""
         ...
 
-    async def schema_is_current(self) -> bool:
-        """True when the schema is at the latest migration."""
+    async def schema_is_ready(self) -> bool:
+        """True when this release can serve the schema: at its latest migration, or at a
+        newer one it does not know (a newer release migrated first during a rollout)."""
         ...
 
 

@@ -68,7 +68,7 @@ async def test_a_down_postgres_is_storage_unavailable_fast() -> None:
         with pytest.raises(StorageUnavailable):
             await SqlHealthProbe(engine).ping()
         with pytest.raises(StorageUnavailable):
-            await SqlHealthProbe(engine).schema_is_current()
+            await SqlHealthProbe(engine).schema_is_ready()
     finally:
         await engine.dispose()
     assert time.monotonic() - started < 6
@@ -93,16 +93,19 @@ async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
         yield await asyncio.to_thread(create_empty_database, request.getfixturevalue("postgres_url"))
 
 
-async def test_health_probe_answers_and_compares_the_schema_with_head(empty_url: str) -> None:
+async def test_health_probe_is_ready_at_head_or_a_newer_schema_never_behind(empty_url: str) -> None:
     engine = create_engine(empty_url, pool_size=2)
     probe = SqlHealthProbe(engine)
     try:
         await probe.ping()
-        assert await probe.schema_is_current() is False
+        assert await probe.schema_is_ready() is False
         await asyncio.to_thread(migrate.upgrade, empty_url)
-        assert await probe.schema_is_current() is True
-        await asyncio.to_thread(migrate.downgrade, empty_url, "base")
-        assert await probe.schema_is_current() is False
+        assert await probe.schema_is_ready() is True
+        await asyncio.to_thread(migrate.downgrade, empty_url, "-1")
+        assert await probe.schema_is_ready() is False  # behind this release
+        async with engine.begin() as connection:  # a newer release migrated first (rollout)
+            await connection.execute(text("UPDATE alembic_version SET version_num = 'from_a_newer_release'"))
+        assert await probe.schema_is_ready() is True
     finally:
         await engine.dispose()
 

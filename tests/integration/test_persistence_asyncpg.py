@@ -60,15 +60,20 @@ async def test_a_silent_server_times_out_the_health_probe(silent_server_port: in
     assert time.monotonic() - started < 2
 
 
-async def test_health_probe_compares_the_schema_with_head(postgres_url: str) -> None:
+async def test_health_probe_is_ready_at_head_or_a_newer_schema_never_behind(postgres_url: str) -> None:
     url = await asyncio.to_thread(create_empty_database, postgres_url)
     pool = await create_asyncpg_pool(url, pool_size=1)
     probe = AsyncpgHealthProbe(pool)
     try:
         await probe.ping()
-        assert await probe.schema_is_current() is False
+        assert await probe.schema_is_ready() is False
         await asyncio.to_thread(migrate.upgrade, url)
-        assert await probe.schema_is_current() is True
+        assert await probe.schema_is_ready() is True
+        await asyncio.to_thread(migrate.downgrade, url, "-1")
+        assert await probe.schema_is_ready() is False
+        async with pool.acquire() as connection:  # a newer release migrated first (rollout)
+            await connection.execute("UPDATE alembic_version SET version_num = 'from_a_newer_release'")
+        assert await probe.schema_is_ready() is True
     finally:
         await pool.close()
 

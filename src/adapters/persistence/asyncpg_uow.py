@@ -22,7 +22,7 @@ from adapters.persistence.engine import (
     translate,
     translated_errors,
 )
-from adapters.persistence.migrate import head
+from adapters.persistence.migrate import can_serve
 from adapters.persistence.urls import database_target
 from application.errors import Conflict, StorageUnavailable
 from application.metrics import NO_METRICS, Metrics, PoolUsage
@@ -168,18 +168,15 @@ class AsyncpgHealthProbe:
         self._pool = pool
         self._timeout = timeout
         self._metrics = metrics
-        self._head: str | None = None
 
     async def ping(self) -> None:
         await self._fetchval("SELECT 1")
 
-    async def schema_is_current(self) -> bool:
-        if self._head is None:
-            self._head = head()
+    async def schema_is_ready(self) -> bool:
         exists = await self._fetchval("SELECT to_regclass('alembic_version') IS NOT NULL")
         if not exists:
             return False
-        return bool(await self._fetchval("SELECT version_num FROM alembic_version") == self._head)
+        return can_serve(await self._fetchval("SELECT version_num FROM alembic_version"))
 
     async def _fetchval(self, statement: str) -> Any:
         try:

@@ -9,7 +9,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.engine import translated_errors
-from adapters.persistence.migrate import head
+from adapters.persistence.migrate import can_serve
 from application.errors import StorageUnavailable
 from application.metrics import NO_METRICS, Metrics
 
@@ -28,7 +28,6 @@ class SqlHealthProbe:
         self._engine = engine
         self._timeout = timeout
         self._metrics = metrics
-        self._head: str | None = None
 
     async def ping(self) -> None:
         try:
@@ -37,15 +36,13 @@ class SqlHealthProbe:
             self._metrics.database_error()
             raise
 
-    async def schema_is_current(self) -> bool:
-        if self._head is None:
-            self._head = head()
+    async def schema_is_ready(self) -> bool:
         try:
             version = await self._scalar(_VERSION)
         except (StorageUnavailable, sa_exc.DBAPIError):
-            await self.ping()  # down: raise; up without an alembic_version table: not current
+            await self.ping()  # down: raise; up without an alembic_version table: not migrated
             return False
-        return version == self._head
+        return can_serve(None if version is None else str(version))
 
     async def _scalar(self, statement: TextClause) -> object:
         try:

@@ -7,6 +7,7 @@ These functions are synchronous and run their own event loop (the Alembic enviro
 from __future__ import annotations
 
 import asyncio
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -75,6 +76,19 @@ def head() -> str:
     return revision
 
 
+@functools.cache
+def _older_revisions() -> frozenset[str]:
+    scripts = ScriptDirectory.from_config(alembic_config())
+    return frozenset(script.revision for script in scripts.walk_revisions()) - {head()}
+
+
+def can_serve(revision: str | None) -> bool:
+    """Whether this release can serve a database at ``revision``: its own head, or a revision
+    it does not know (a newer release migrated first; migrations stay additive for one release,
+    so the previous release keeps serving during a rollout). Never migrated, or behind: no."""
+    return revision is not None and revision not in _older_revisions()
+
+
 def _revision_of(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
@@ -95,4 +109,13 @@ def current(database_url: str) -> str | None:
         return asyncio.run(_current(database_url))
 
 
-__all__ = ["alembic_config", "current", "downgrade", "head", "migration_engine", "migrations_directory", "upgrade"]
+__all__ = [
+    "alembic_config",
+    "can_serve",
+    "current",
+    "downgrade",
+    "head",
+    "migration_engine",
+    "migrations_directory",
+    "upgrade",
+]

@@ -80,7 +80,7 @@ class HealthController(Controller):
             probe = await resolve(state, HealthProbe)  # type: ignore[type-abstract]
             try:
                 async with asyncio.timeout(DB_CHECK_SECONDS):
-                    current = await probe.schema_is_current()
+                    current = await probe.schema_is_ready()
             except (TimeoutError, StorageUnavailable):
                 current, reason = False, "unreachable"
             if not current and reason is None:
