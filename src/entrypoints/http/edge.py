@@ -87,7 +87,7 @@ class Edge:
     ) -> None:
         self.app = app
         self._hosts = hosts
-        self._observers = tuple(observers)
+        self.observers = tuple(observers)
         self._cors = cors
         self._table = table
         self._headers = {row: row.headers() for row in (*table, PAGE)}
@@ -132,7 +132,7 @@ class Edge:
             status = await self._serve(scope, receive, send, extra, quota)
         finally:
             elapsed = time.perf_counter() - started
-            for observe in self._observers:
+            for observe in self.observers:
                 observe(scope, status, elapsed)
 
     def _host_allowed(self, host: str | None) -> bool:
