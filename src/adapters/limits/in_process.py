@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from datetime import datetime, timedelta
 
 from application.ports import Clock, RateDecision
 
@@ -14,33 +13,34 @@ PRUNE_ABOVE = 10_000
 
 class InProcessRateLimiter:
     """``RateLimiter`` port: the times of the hits inside the window, per key (a sliding log,
-    so no burst at a window boundary). With several processes each counts on its own."""
+    so no burst at a window boundary). With several processes each counts on its own.
+    Times are epoch seconds as floats: this runs for every request (the per-IP limit)."""
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
-        self._hits: dict[str, deque[datetime]] = {}
+        self._hits: dict[str, deque[float]] = {}
 
     async def hit(self, key: str, limit: int, window_seconds: int) -> RateDecision:
-        now = self._clock.now()
-        window = timedelta(seconds=window_seconds)
+        now = self._clock.now().timestamp()
+        since = now - window_seconds
         hits = self._hits.get(key)
         if hits is None:
             if len(self._hits) >= PRUNE_ABOVE:
-                self._prune(now, window)
+                self._prune(since)
             hits = self._hits[key] = deque()
-        while hits and hits[0] <= now - window:
+        while hits and hits[0] <= since:
             hits.popleft()
         if len(hits) >= limit:
-            wait = _seconds(hits[0] + window - now)
+            wait = _seconds(hits[0] - since)
             return RateDecision(False, limit, 0, wait, retry_after=wait)
         hits.append(now)
-        return RateDecision(True, limit, limit - len(hits), _seconds(hits[0] + window - now))
+        return RateDecision(True, limit, limit - len(hits), _seconds(hits[0] - since))
 
-    def _prune(self, now: datetime, window: timedelta) -> None:
-        stale = [key for key, hits in self._hits.items() if not hits or hits[-1] <= now - window]
+    def _prune(self, since: float) -> None:
+        stale = [key for key, hits in self._hits.items() if not hits or hits[-1] <= since]
         for key in stale:
             del self._hits[key]
 
 
-def _seconds(delta: timedelta) -> int:
-    return max(1, math.ceil(delta.total_seconds()))
+def _seconds(delta: float) -> int:
+    return max(1, math.ceil(delta))

@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.response import Stream
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
@@ -18,8 +18,7 @@ from application.chat_conversations import DeleteConversation, GetConversation, 
 from application.chat_schemas import ChatAnswer, ChatRequest, ConversationList, ConversationView, PageQuery
 from application.errors import Unavailable
 from application.ports import TextDelta, ToolCallEvent, ToolResultEvent
-from application.validation import convert
-from entrypoints.http.deps import Caller, read_body, uses
+from entrypoints.http.deps import Caller, read_body, read_query, uses
 from entrypoints.http.openapi import AUTHENTICATED, documented
 from entrypoints.http.problems import problem_body, rate_limit_headers
 
@@ -93,26 +92,22 @@ class ChatController(Controller):
 
     @get("/conversations", opt=documented(query=PageQuery, errors=AUTHENTICATED))
     async def list_conversations(
-        self,
-        caller: NamedDependency[Caller],
-        limit: FromQuery[str | None] = None,
-        cursor: FromQuery[str | None] = None,
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]
     ) -> ConversationList:
         """The user's conversations, most recently active first."""
-        page = _page(limit, cursor)
+        page = read_query(request.scope, PageQuery)
         use_case = caller.use(ListConversations)
         return await use_case.execute(caller.owner_id, page.limit, page.cursor, field_prefix="query")
 
     @get("/conversations/{conversation_id:int}", opt=documented(query=PageQuery, errors=(*AUTHENTICATED, 404)))
     async def get_conversation(
         self,
+        request: Request[Any, Any, Any],
         caller: NamedDependency[Caller],
         conversation_id: FromPath[int],
-        limit: FromQuery[str | None] = None,
-        cursor: FromQuery[str | None] = None,
     ) -> ConversationView:
         """A conversation with a page of its messages, oldest first."""
-        page = _page(limit, cursor)
+        page = read_query(request.scope, PageQuery)
         use_case = caller.use(GetConversation)
         return await use_case.execute(caller.owner_id, conversation_id, page.limit, page.cursor, field_prefix="query")
 
@@ -124,8 +119,3 @@ class ChatController(Controller):
     async def delete_conversation(self, caller: NamedDependency[Caller], conversation_id: FromPath[int]) -> None:
         """Delete a conversation and its messages (the tasks stay as they are)."""
         await caller.use(DeleteConversation).execute(caller.owner_id, conversation_id)
-
-
-def _page(limit: str | None, cursor: str | None) -> PageQuery:
-    given = {"limit": limit, "cursor": cursor}
-    return convert({k: v for k, v in given.items() if v is not None}, PageQuery, prefix="query", from_strings=True)

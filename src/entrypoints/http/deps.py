@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl
 
 from dishka import AsyncContainer
 from litestar import Litestar, Request
@@ -16,7 +17,7 @@ from litestar.params import FromPath
 
 from application.errors import InvalidToken
 from application.ports import Principal, TokenVerifier
-from application.validation import decode_json
+from application.validation import convert, decode_json
 from application.zones import time_zone
 from entrypoints.asgi_headers import bearer_token as scope_bearer_token
 from entrypoints.asgi_headers import header
@@ -100,6 +101,27 @@ async def read_body(request: Request[Any, Any, Any], into: type[T]) -> T:
         return decode_json(await request.body() or b"", into)
     except ValueError:
         raise MalformedBody("the request body is not valid JSON") from None
+
+
+_QUERY_FIELDS: dict[type[Any], frozenset[str]] = {}
+
+
+def read_query(scope: Any, into: type[T]) -> T:
+    """The query string's parameters that ``into`` declares (others are ignored, as the
+    contract says; a repeated one counts once, its first value), converted with errors on
+    ``query.NAME``. Read here rather than declared one by one on the route: Litestar's
+    per-parameter parsing cost ~10 us on the list path, and the OpenAPI document takes the
+    parameters from ``into`` anyway."""
+    raw = scope.get("query_string") or b""
+    fields = _QUERY_FIELDS.get(into)
+    if fields is None:
+        fields = _QUERY_FIELDS[into] = frozenset(getattr(into, "__struct_fields__", ()))
+    given: dict[str, str] = {}
+    if raw:
+        for name, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
+            if name in fields and name not in given:
+                given[name] = value
+    return convert(given, into, prefix="query", from_strings=True)
 
 
 def request_zone(scope: Any) -> tzinfo:

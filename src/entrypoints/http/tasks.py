@@ -6,15 +6,14 @@ from typing import Any
 
 from litestar import Controller, HttpMethod, Request, Response, delete, get, patch, post, route
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from application.errors import ValidationError
 from application.schemas import NewTask, TagList, TaskChanges, TaskFilter, TaskPage, TaskView
 from application.task_list import ListTasks
 from application.tasks import AddTask, DeleteTask, GetTask, ListTags, RestoreTask, ToggleTask, UpdateTask
-from application.validation import convert
-from entrypoints.http.deps import Caller, read_body, request_zone, uses
+from entrypoints.http.deps import Caller, read_body, read_query, request_zone, uses
 from entrypoints.http.openapi import AUTHENTICATED, documented
 
 ZONE_HEADER = ("X-Timezone", {"type": "string", "maxLength": 64}, "IANA time zone for due dates (default UTC).")
@@ -38,30 +37,9 @@ class TaskController(Controller):
     dependencies = uses(ListTasks, AddTask, GetTask, UpdateTask, ToggleTask, DeleteTask, RestoreTask, ListTags)
 
     @get("/tasks", opt=documented(query=TaskFilter, headers=[ZONE_HEADER], errors=AUTHENTICATED))
-    async def list_tasks(
-        self,
-        request: Request[Any, Any, Any],
-        caller: NamedDependency[Caller],
-        status: FromQuery[str | None] = None,
-        priority: FromQuery[str | None] = None,
-        tag: FromQuery[str | None] = None,
-        q: FromQuery[str | None] = None,
-        due_before: FromQuery[str | None] = None,
-        due_after: FromQuery[str | None] = None,
-        overdue: FromQuery[str | None] = None,
-        sort: FromQuery[str | None] = None,
-        order: FromQuery[str | None] = None,
-        limit: FromQuery[str | None] = None,
-        cursor: FromQuery[str | None] = None,
-    ) -> TaskPage:
+    async def list_tasks(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> TaskPage:
         """List tasks: filter by status, priority, tag, text, due range or overdue; sort; page by cursor."""
-        given = {
-            "status": status, "priority": priority, "tag": tag, "q": q, "due_before": due_before,
-            "due_after": due_after, "overdue": overdue, "sort": sort, "order": order, "limit": limit,
-            "cursor": cursor,
-        }  # fmt: skip
-        present = {name: value for name, value in given.items() if value is not None}
-        query = convert(present, TaskFilter, prefix="query", from_strings=True)
+        query = read_query(request.scope, TaskFilter)
         zone = request_zone(request.scope)
         return await caller.use(ListTasks).execute(caller.owner_id, query, zone, field_prefix="query")
 
