@@ -8,7 +8,6 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Stream
 from litestar.status_codes import HTTP_204_NO_CONTENT
@@ -18,7 +17,7 @@ from application.chat_conversations import DeleteConversation, GetConversation, 
 from application.chat_schemas import ChatAnswer, ChatRequest, ConversationList, ConversationView, PageQuery
 from application.errors import Unavailable
 from application.ports import TextDelta, ToolCallEvent, ToolResultEvent
-from entrypoints.http.deps import Caller, read_body, read_query, uses
+from entrypoints.http.deps import caller_of, read_body, read_query, serves
 from entrypoints.http.openapi import AUTHENTICATED, documented
 from entrypoints.http.problems import problem_body, rate_limit_headers
 
@@ -58,13 +57,15 @@ def _wants_events(request: Request[Any, Any, Any]) -> bool:
     return "text/event-stream" in request.headers.get("accept", "").lower()
 
 
+serves(SendChatMessage, ListConversations, GetConversation, DeleteConversation)
+
+
 class ChatController(Controller):
     """Chat with the assistant and browse stored conversations; the token must name the
     user in the path."""
 
     path = "/api/{user_id:str}"
     tags = ["chat"]  # noqa: RUF012
-    dependencies = uses(SendChatMessage, ListConversations, GetConversation, DeleteConversation)
 
     @post(
         "/chat",
@@ -77,10 +78,11 @@ class ChatController(Controller):
             links=[(target, "conversation_id", "$response.body#/conversation_id") for target in CONVERSATION],
         ),
     )
-    async def chat(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> Response[Any]:
+    async def chat(self, request: Request[Any, Any, Any], user_id: FromPath[str]) -> Response[Any]:
         """Send a message; the assistant may add, list, change or delete tasks. Answers
         ``{conversation_id, response, tool_calls}``, or with ``Accept: text/event-stream``
         the events ``tool_call``, ``tool_result``, ``delta``, then ``done`` (or ``error``)."""
+        caller = await caller_of(request, user_id)
         command = await read_body(request, ChatRequest)
         use_case = caller.use(SendChatMessage)
         if not _wants_events(request):
@@ -91,10 +93,9 @@ class ChatController(Controller):
         return Stream(_event_stream(turn), media_type="text/event-stream", headers=headers)
 
     @get("/conversations", opt=documented(query=PageQuery, errors=AUTHENTICATED))
-    async def list_conversations(
-        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]
-    ) -> ConversationList:
+    async def list_conversations(self, request: Request[Any, Any, Any], user_id: FromPath[str]) -> ConversationList:
         """The user's conversations, most recently active first."""
+        caller = await caller_of(request, user_id)
         page = read_query(request.scope, PageQuery)
         use_case = caller.use(ListConversations)
         return await use_case.execute(caller.owner_id, page.limit, page.cursor, field_prefix="query")
@@ -103,10 +104,11 @@ class ChatController(Controller):
     async def get_conversation(
         self,
         request: Request[Any, Any, Any],
-        caller: NamedDependency[Caller],
+        user_id: FromPath[str],
         conversation_id: FromPath[int],
     ) -> ConversationView:
         """A conversation with a page of its messages, oldest first."""
+        caller = await caller_of(request, user_id)
         page = read_query(request.scope, PageQuery)
         use_case = caller.use(GetConversation)
         return await use_case.execute(caller.owner_id, conversation_id, page.limit, page.cursor, field_prefix="query")
@@ -116,6 +118,9 @@ class ChatController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         opt=documented(errors=(*AUTHENTICATED, 404)),
     )
-    async def delete_conversation(self, caller: NamedDependency[Caller], conversation_id: FromPath[int]) -> None:
+    async def delete_conversation(
+        self, request: Request[Any, Any, Any], user_id: FromPath[str], conversation_id: FromPath[int]
+    ) -> None:
         """Delete a conversation and its messages (the tasks stay as they are)."""
+        caller = await caller_of(request, user_id)
         await caller.use(DeleteConversation).execute(caller.owner_id, conversation_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, HttpMethod, Request, Response, delete, get, patch, post, route
-from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -13,7 +12,7 @@ from application.errors import ValidationError
 from application.schemas import NewTask, TagList, TaskChanges, TaskFilter, TaskPage, TaskView
 from application.task_list import ListTasks
 from application.tasks import AddTask, DeleteTask, GetTask, ListTags, RestoreTask, ToggleTask, UpdateTask
-from entrypoints.http.deps import Caller, read_body, read_query, request_zone, uses
+from entrypoints.http.deps import caller_of, read_body, read_query, request_zone, serves
 from entrypoints.http.openapi import AUTHENTICATED, documented
 
 ZONE_HEADER = ("X-Timezone", {"type": "string", "maxLength": 64}, "IANA time zone for due dates (default UTC).")
@@ -29,16 +28,19 @@ WRITES = (400, 413)
 MAX_IDEMPOTENCY_KEY = 255
 
 
+serves(ListTasks, AddTask, GetTask, UpdateTask, ToggleTask, DeleteTask, RestoreTask, ListTags)
+
+
 class TaskController(Controller):
     """Tasks of the user named in the path; the token must name the same user."""
 
     path = "/api/{user_id:str}"
     tags = ["tasks"]  # noqa: RUF012
-    dependencies = uses(ListTasks, AddTask, GetTask, UpdateTask, ToggleTask, DeleteTask, RestoreTask, ListTags)
 
     @get("/tasks", opt=documented(query=TaskFilter, headers=[ZONE_HEADER], errors=AUTHENTICATED))
-    async def list_tasks(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> TaskPage:
+    async def list_tasks(self, request: Request[Any, Any, Any], user_id: FromPath[str]) -> TaskPage:
         """List tasks: filter by status, priority, tag, text, due range or overdue; sort; page by cursor."""
+        caller = await caller_of(request, user_id)
         query = read_query(request.scope, TaskFilter)
         zone = request_zone(request.scope)
         return await caller.use(ListTasks).execute(caller.owner_id, query, zone, field_prefix="query")
@@ -53,8 +55,9 @@ class TaskController(Controller):
             links=[(target, "task_id", "$response.body#/id") for target in TASK_OPERATIONS],
         ),
     )
-    async def add_task(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> Response[TaskView]:
+    async def add_task(self, request: Request[Any, Any, Any], user_id: FromPath[str]) -> Response[TaskView]:
         """Create a task. An ``Idempotency-Key`` header makes retries safe for 24 hours."""
+        caller = await caller_of(request, user_id)
         command: NewTask = await read_body(request, NewTask)
         key = request.headers.get("idempotency-key")
         if key is not None and not 0 < len(key.strip()) <= MAX_IDEMPOTENCY_KEY:
@@ -64,8 +67,11 @@ class TaskController(Controller):
         return Response(view, status_code=HTTP_201_CREATED, headers={"Location": location})
 
     @get("/tasks/{task_id:int}", opt=documented(errors=ONE_TASK))
-    async def get_task(self, caller: NamedDependency[Caller], task_id: FromPath[int]) -> TaskView:
+    async def get_task(
+        self, request: Request[Any, Any, Any], user_id: FromPath[str], task_id: FromPath[int]
+    ) -> TaskView:
         """One task by id."""
+        caller = await caller_of(request, user_id)
         return await caller.use(GetTask).execute(caller.owner_id, task_id)
 
     @route(
@@ -74,31 +80,40 @@ class TaskController(Controller):
         opt=documented(body=TaskChanges, headers=[ZONE_HEADER], errors=(*ONE_TASK, *WRITES)),
     )
     async def update_task(
-        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], task_id: FromPath[int]
+        self, request: Request[Any, Any, Any], user_id: FromPath[str], task_id: FromPath[int]
     ) -> TaskView:
         """Change some fields; ``null`` clears description or due; ``tags`` replaces the list.
         PUT does the same as PATCH (kept for Phase II clients)."""
+        caller = await caller_of(request, user_id)
         changes: TaskChanges = await read_body(request, TaskChanges)
         return await caller.use(UpdateTask).execute(caller.owner_id, task_id, changes, request_zone(request.scope))
 
     @patch("/tasks/{task_id:int}/complete", opt=documented(headers=[ZONE_HEADER], errors=ONE_TASK))
     async def toggle_task(
-        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], task_id: FromPath[int]
+        self, request: Request[Any, Any, Any], user_id: FromPath[str], task_id: FromPath[int]
     ) -> TaskView:
         """Toggle done / not done (a recurring task advances to its next occurrence instead)."""
+        caller = await caller_of(request, user_id)
         return await caller.use(ToggleTask).execute(caller.owner_id, task_id, request_zone(request.scope))
 
     @delete("/tasks/{task_id:int}", status_code=HTTP_204_NO_CONTENT, opt=documented(errors=ONE_TASK))
-    async def delete_task(self, caller: NamedDependency[Caller], task_id: FromPath[int]) -> None:
+    async def delete_task(
+        self, request: Request[Any, Any, Any], user_id: FromPath[str], task_id: FromPath[int]
+    ) -> None:
         """Move a task to the trash (restorable for 30 days)."""
+        caller = await caller_of(request, user_id)
         await caller.use(DeleteTask).execute(caller.owner_id, task_id)
 
     @post("/tasks/{task_id:int}/restore", status_code=200, opt=documented(errors=ONE_TASK))
-    async def restore_task(self, caller: NamedDependency[Caller], task_id: FromPath[int]) -> TaskView:
+    async def restore_task(
+        self, request: Request[Any, Any, Any], user_id: FromPath[str], task_id: FromPath[int]
+    ) -> TaskView:
         """Bring a task back from the trash."""
+        caller = await caller_of(request, user_id)
         return await caller.use(RestoreTask).execute(caller.owner_id, task_id)
 
     @get("/tags", opt=documented(errors=AUTHENTICATED))
-    async def list_tags(self, caller: NamedDependency[Caller]) -> TagList:
+    async def list_tags(self, request: Request[Any, Any, Any], user_id: FromPath[str]) -> TagList:
         """Tags over the user's live tasks with their counts."""
+        caller = await caller_of(request, user_id)
         return await caller.use(ListTags).execute(caller.owner_id)
