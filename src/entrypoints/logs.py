@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 import logging
+import os
 import sys
 import time
 from typing import Any
@@ -46,6 +47,7 @@ class JsonFormatter(logging.Formatter):
 
 
 _access_logger = logging.getLogger("todo_chatbot.access")
+_STDERR = 2
 _encode = msgspec.json.encode
 
 
@@ -60,12 +62,18 @@ def _timestamp(seconds: float) -> str:
 
 def log_access(fields: dict[str, Any]) -> None:
     """One access line, in the same JSON shape as every other log line, written straight to
-    stderr: the logging module's record machinery cost ~8% of a list request (measured)."""
+    stderr's file descriptor as bytes: the logging module's record machinery cost ~8% of a
+    list request, and the text layer of ``sys.stderr`` (decode, encode, flush) more again
+    (measured). ``sys.stderr`` is line-buffered, so lines of both never interleave."""
     if not _access_logger.isEnabledFor(logging.INFO):
         return
     entry = {"time": _timestamp(time.time()), "level": "info", "logger": _access_logger.name, "message": "request"}
     entry.update(fields)
-    sys.stderr.write(_encode(entry).decode() + "\n")
+    line = _encode(entry) + b"\n"
+    try:  # noqa: SIM105 - contextlib.suppress costs a context manager per request
+        os.write(_STDERR, line)
+    except OSError:  # stderr closed or full: the request is served all the same
+        pass
 
 
 def log_request(scope: Any, status: int, seconds: float) -> None:
