@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import deque
 
 from application.ports import Clock, RateDecision
@@ -32,7 +31,7 @@ class InProcessRateLimiter:
             hits.popleft()
         if len(hits) >= limit:
             wait = _seconds(hits[0] - since)
-            return RateDecision(False, limit, 0, wait, retry_after=wait)
+            return RateDecision(False, limit, 0, wait, wait)
         hits.append(now)
         return RateDecision(True, limit, limit - len(hits), _seconds(hits[0] - since))
 
@@ -43,4 +42,5 @@ class InProcessRateLimiter:
 
 
 def _seconds(delta: float) -> int:
-    return max(1, math.ceil(delta))
+    whole = int(delta)
+    return whole + 1 if whole < delta or whole < 1 else whole  # ceil, at least 1

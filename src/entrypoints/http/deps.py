@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Any, TypeVar
-from urllib.parse import parse_qsl
+from typing import Any, NamedTuple, TypeVar
+from urllib.parse import unquote_plus
 
 from dishka import AsyncContainer
 from litestar import Litestar, Request
@@ -70,8 +69,7 @@ async def owner_id(request: Request[Any, Any, Any], user_id: FromPath[str]) -> s
     return principal.user_id
 
 
-@dataclass(frozen=True, slots=True)
-class Caller:
+class Caller(NamedTuple):
     """The verified caller and the app's services. A route calls ``caller_of`` itself rather
     than declaring a Litestar dependency: the framework's dependency resolution cost ~10 us
     a request on the list path (measured), and every ``/api/{user_id}`` route does this."""
@@ -117,10 +115,17 @@ def read_query(scope: Any, into: type[T]) -> T:
         fields = _QUERY_FIELDS[into] = frozenset(getattr(into, "__struct_fields__", ()))
     given: dict[str, str] = {}
     if raw:
-        for name, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
+        for pair in raw.decode("latin-1").split("&"):
+            name, _, value = pair.partition("=")
+            name = _unquoted(name)
             if name in fields and name not in given:
-                given[name] = value
+                given[name] = _unquoted(value)
     return convert(given, into, prefix="query", from_strings=True)
+
+
+def _unquoted(text: str) -> str:
+    # urllib's parse_qsl cost ~7 us for "limit=50"; most parameters need no unquoting at all.
+    return unquote_plus(text) if "%" in text or "+" in text else text
 
 
 def request_zone(scope: Any) -> tzinfo:

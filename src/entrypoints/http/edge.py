@@ -56,21 +56,22 @@ def client_ip(scope: Any) -> str:
 
 def quota_headers(quota: RateDecision) -> list[Header]:
     return [
-        (b"ratelimit-limit", str(quota.limit).encode()),
-        (b"ratelimit-remaining", str(quota.remaining).encode()),
-        (b"ratelimit-reset", str(quota.reset).encode()),
+        (b"ratelimit-limit", b"%d" % quota.limit),
+        (b"ratelimit-remaining", b"%d" % quota.remaining),
+        (b"ratelimit-reset", b"%d" % quota.reset),
     ]
 
 
-def with_tightest_quota(headers: list[Header], quota: RateDecision) -> list[Header]:
-    """The answer's headers with the ``RateLimit-*`` of the tighter limit: the route's own
-    (chat, sign-in) when it left fewer requests, else the per-IP one."""
-    for name, value in headers:
-        if name.lower() == b"ratelimit-remaining":
+def with_tightest_quota(answer: list[Header], quota: RateDecision) -> list[Header]:
+    """The route's answer headers with the ``RateLimit-*`` of the tighter limit: its own
+    (chat, sign-in) when it left fewer requests, else the per-IP one. (Litestar writes
+    header names in lower case.)"""
+    for name, value in answer:
+        if name == b"ratelimit-remaining":
             if int(value) <= quota.remaining:
-                return headers
-            return [h for h in headers if not h[0].lower().startswith(b"ratelimit-")] + quota_headers(quota)
-    return headers + quota_headers(quota)
+                return answer
+            return [h for h in answer if not h[0].startswith(b"ratelimit-")] + quota_headers(quota)
+    return answer + quota_headers(quota)
 
 
 class Edge:
@@ -155,8 +156,8 @@ class Edge:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = [*message.get("headers", ()), *extra]
-                message["headers"] = headers if quota is None else with_tightest_quota(headers, quota)
+                answer = list(message.get("headers", ()))
+                message["headers"] = (answer if quota is None else with_tightest_quota(answer, quota)) + extra
             elif head and message["type"] == "http.response.body":
                 message = {**message, "body": b""}
             await send(message)
