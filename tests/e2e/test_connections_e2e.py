@@ -53,7 +53,7 @@ def test_slow_and_idle_sockets_are_closed_and_the_cap_answers_503(tmp_path: Path
         assert json.loads(body)["status"] == 503
         assert _closed_by_server(over)
 
-        for sock in [*idle, *half]:
+        for sock in [*idle, *half]:  # closed by the head deadline
             sock.settimeout(HEAD_TIMEOUT + 5)
             assert _closed_by_server(sock)
         assert time.monotonic() - opened < HEAD_TIMEOUT + 3
@@ -62,3 +62,20 @@ def test_slow_and_idle_sockets_are_closed_and_the_cap_answers_503(tmp_path: Path
         with httpx.Client(base_url=server.url, timeout=5) as keep_alive:  # keep-alive: many heads, one socket
             for _ in range(20):
                 assert keep_alive.get("/health").status_code == 200
+
+
+def test_a_stalled_second_head_on_a_kept_alive_connection_is_closed(tmp_path: Path) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="todo-conn-keep-"))
+    env = {"HTTP_HEADER_TIMEOUT": str(HEAD_TIMEOUT)}
+    with run_server(workdir, f"sqlite+aiosqlite:///{workdir / 'todo.db'}", **env) as server:
+        sock = _connect(server.url)
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        answer = b""
+        while not answer.endswith(b'{"status":"healthy"}'):
+            answer += sock.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 200")
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # the rest never comes
+        started = time.monotonic()
+        sock.settimeout(HEAD_TIMEOUT + 5)
+        assert _closed_by_server(sock)
+        assert HEAD_TIMEOUT <= time.monotonic() - started + 0.2 < HEAD_TIMEOUT + 3
