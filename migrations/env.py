@@ -1,4 +1,4 @@
-"""Alembic environment (async): the URL comes from the caller (``adapters.persistence.migrate``
+"""Alembic environment (async): the URL comes from the caller (``adapters.persistence.schema.migrate``
 puts it in ``config.attributes``), else ``sqlalchemy.url``, else ``DATABASE_URL``."""
 
 import asyncio
@@ -8,10 +8,10 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from adapters.persistence.engine import ensure_sqlite_directory
-from adapters.persistence.migrate import URL_ATTRIBUTE, migration_engine
-from adapters.persistence.models import metadata
-from adapters.persistence.urls import async_database_url, database_target
+from adapters.persistence.asyncpg.urls import async_database_url, database_target
+from adapters.persistence.schema.migrate import URL_ATTRIBUTE, migration_engine
+from adapters.persistence.schema.models import metadata
+from adapters.persistence.sqlalchemy.engine import ensure_sqlite_directory
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

@@ -13,8 +13,8 @@ from pathlib import Path
 from dishka import AsyncContainer, Provider, Scope, from_context, make_async_container, provide, provide_all
 from prometheus_client import CollectorRegistry
 
-from adapters.agents.offline import OfflineChatAgent
-from adapters.agents.openai_agent import create_openai_agent
+from adapters.agents.offline.agent import OfflineChatAgent
+from adapters.agents.openai.agent import create_openai_agent
 from adapters.auth import (
     Argon2PasswordHasher,
     Ed25519TokenIssuer,
@@ -26,15 +26,15 @@ from adapters.clock import SystemClock
 from adapters.limits import InProcessRateLimiter
 from adapters.limits.redis_store import redis_rate_limiter
 from adapters.metrics import PrometheusMetrics
-from adapters.persistence import migrate
-from adapters.persistence.asyncpg_uow import AsyncpgHealthProbe, AsyncpgUnitOfWork, create_asyncpg_pool
-from adapters.persistence.engine import create_engine
-from adapters.persistence.health import SqlHealthProbe
-from adapters.persistence.sql_uow import SqlUnitOfWork
-from adapters.persistence.urls import UnsupportedDatabaseUrl, database_target
+from adapters.persistence.asyncpg.uow import AsyncpgHealthProbe, AsyncpgUnitOfWork, create_asyncpg_pool
+from adapters.persistence.asyncpg.urls import UnsupportedDatabaseUrl, database_target
+from adapters.persistence.schema import migrate
+from adapters.persistence.sqlalchemy.engine import create_engine
+from adapters.persistence.sqlalchemy.health import SqlHealthProbe
+from adapters.persistence.sqlalchemy.uow import SqlUnitOfWork
 from application.accounts import CurrentSession, IssueSessionToken, SignIn, SignOut, SignUp
-from application.chat import SendChatMessage
-from application.chat_conversations import DeleteConversation, GetConversation, ListConversations
+from application.chat.conversations import DeleteConversation, GetConversation, ListConversations
+from application.chat.send import SendChatMessage
 from application.limits import AuthAttemptLimits, ChatRateLimiter, RequestRateLimit
 from application.metrics import AgentKind, Metrics
 from application.ports import (

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from adapters.persistence import migrate
-from adapters.persistence.asyncpg_uow import AsyncpgUnitOfWork, create_asyncpg_pool
-from adapters.persistence.engine import create_engine
-from adapters.persistence.sql_uow import SqlUnitOfWork
+from adapters.persistence.asyncpg.uow import AsyncpgUnitOfWork, create_asyncpg_pool
+from adapters.persistence.schema import migrate
+from adapters.persistence.sqlalchemy.engine import create_engine
+from adapters.persistence.sqlalchemy.uow import SqlUnitOfWork
 from application.ports import UnitOfWork
 from tests.fakes import InMemoryUnitOfWork
 from tests.postgres import create_database

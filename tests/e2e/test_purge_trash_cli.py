@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.persistence import migrate
-from adapters.persistence.engine import create_engine
-from adapters.persistence.sql_uow import SqlUnitOfWork
+from adapters.persistence.schema import migrate
+from adapters.persistence.sqlalchemy.engine import create_engine
+from adapters.persistence.sqlalchemy.uow import SqlUnitOfWork
 from domain.tasks import Task
 from tests.e2e.test_cli import cli
 

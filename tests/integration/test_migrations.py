@@ -18,8 +18,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from adapters.persistence import migrate
-from adapters.persistence.models import metadata
+from adapters.persistence.schema import migrate
+from adapters.persistence.schema.models import metadata
 from application.errors import StorageUnavailable
 from tests.postgres import create_empty_database
 
@@ -95,7 +95,7 @@ def test_an_installed_wheel_uses_its_packaged_migrations(tmp_path: Path, monkeyp
     package = tmp_path / "site-packages" / "adapters" / "persistence"
     (package / "migrations").mkdir(parents=True)
     (package / "migrations" / "env.py").write_text("")
-    monkeypatch.setattr(migrate, "__file__", str(package / "migrate.py"))
+    monkeypatch.setattr(migrate, "__file__", str(package / "schema" / "migrate.py"))
     assert migrate.migrations_directory() == package / "migrations"
     (package / "migrations" / "env.py").unlink()
     with pytest.raises(FileNotFoundError):

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
-from adapters.persistence import migrate
-from adapters.persistence.engine import create_engine, translate
-from adapters.persistence.health import SqlHealthProbe
-from adapters.persistence.sql_uow import SqlUnitOfWork
-from adapters.persistence.urls import async_database_url
+from adapters.persistence.asyncpg.urls import async_database_url
+from adapters.persistence.schema import migrate
+from adapters.persistence.sqlalchemy.engine import create_engine, translate
+from adapters.persistence.sqlalchemy.health import SqlHealthProbe
+from adapters.persistence.sqlalchemy.uow import SqlUnitOfWork
 from application.errors import Conflict, StorageUnavailable
 from domain.conversations import Message, Role
 from tests.contract.builders import T0, new_task

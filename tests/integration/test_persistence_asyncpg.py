@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from adapters.persistence import migrate
-from adapters.persistence.asyncpg_uow import (
+from adapters.persistence.asyncpg.uow import (
     AsyncpgHealthProbe,
     AsyncpgUnitOfWork,
     create_asyncpg_pool,
 )
+from adapters.persistence.schema import migrate
 from application.errors import Conflict, StorageUnavailable
 from domain.conversations import Message, Role
 from tests.contract.builders import T0, new_task

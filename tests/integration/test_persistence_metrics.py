@@ -12,11 +12,11 @@ import asyncpg
 import pytest
 from sqlalchemy import exc as sa_exc
 
-from adapters.persistence import migrate
-from adapters.persistence.asyncpg_uow import AsyncpgHealthProbe, AsyncpgUnitOfWork, create_asyncpg_pool
-from adapters.persistence.engine import create_engine, is_database_failure
-from adapters.persistence.health import SqlHealthProbe
-from adapters.persistence.sql_uow import SqlUnitOfWork
+from adapters.persistence.asyncpg.uow import AsyncpgHealthProbe, AsyncpgUnitOfWork, create_asyncpg_pool
+from adapters.persistence.schema import migrate
+from adapters.persistence.sqlalchemy.engine import create_engine, is_database_failure
+from adapters.persistence.sqlalchemy.health import SqlHealthProbe
+from adapters.persistence.sqlalchemy.uow import SqlUnitOfWork
 from application.errors import Conflict, StorageUnavailable, TaskNotFound
 from application.metrics import PoolUsage
 from tests.fakes import InMemoryMetrics

@@ -6,7 +6,7 @@ import ssl
 
 import pytest
 
-from adapters.persistence.urls import UnsupportedDatabaseUrl, database_target
+from adapters.persistence.asyncpg.urls import UnsupportedDatabaseUrl, database_target
 
 
 @pytest.mark.parametrize(

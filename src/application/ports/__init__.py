@@ -1,0 +1,69 @@
+"""Ports: what the core needs from the outside world, as Protocols the adapters fill.
+
+One module per concern (storage, auth, limits, agents, clock); every name is also
+importable from ``application.ports``.
+"""
+
+from application.ports.agents import (
+    AgentEvent,
+    AgentReply,
+    AgentTurn,
+    ChatAgent,
+    TextDelta,
+    ToolCallEvent,
+    ToolExecutor,
+    ToolResultEvent,
+)
+from application.ports.auth import PasswordHasher, Principal, TokenIssuer, TokenVerifier
+from application.ports.clock import Clock
+from application.ports.limits import RateDecision, RateLimiter
+from application.ports.storage import (
+    ID_MAX,
+    AccountRepository,
+    ConversationRepository,
+    HealthProbe,
+    IdempotencyRecord,
+    IdempotencyRecords,
+    SessionRepository,
+    SortKey,
+    TaskQuery,
+    TaskRepository,
+    TaskSort,
+    TaskStatus,
+    Transaction,
+    UnitOfWork,
+    storable_number,
+)
+
+__all__ = [
+    "ID_MAX",
+    "AccountRepository",
+    "AgentEvent",
+    "AgentReply",
+    "AgentTurn",
+    "ChatAgent",
+    "Clock",
+    "ConversationRepository",
+    "HealthProbe",
+    "IdempotencyRecord",
+    "IdempotencyRecords",
+    "PasswordHasher",
+    "Principal",
+    "RateDecision",
+    "RateLimiter",
+    "SessionRepository",
+    "SortKey",
+    "TaskQuery",
+    "TaskRepository",
+    "TaskSort",
+    "TaskStatus",
+    "TextDelta",
+    "TokenIssuer",
+    "TokenVerifier",
+    "ToolCallEvent",
+    "ToolExecutor",
+    "ToolResultEvent",
+    "Transaction",
+    "UnitOfWork",
+    "storable_number",
+]

@@ -1,0 +1,249 @@
+"""Ports: storage (repositories, the unit of work, the health probe)."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
+
+from domain.conversations import Conversation, Message
+from domain.tasks import Priority, Task
+
+if TYPE_CHECKING:
+    from application.schemas import TaskView
+    from domain.accounts import Account, Session
+
+
+class TaskStatus(StrEnum):
+    ALL = "all"
+    PENDING = "pending"
+    COMPLETED = "completed"
+
+
+class TaskSort(StrEnum):
+    CREATED_AT = "created_at"
+    DUE = "due"
+    PRIORITY = "priority"
+    TITLE = "title"
+
+
+SortKey = int | str | None
+"""The value a task sorts by (due epoch seconds, priority rank, lower-case title, or none
+for creation order, where the task number alone orders)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TaskQuery:
+    """One page of a user's live tasks, filtered and ordered; everything precomputed.
+
+    Due bounds are epoch seconds compared with a task's *effective due*: an instant's own
+    epoch, or for an all-day date the end of that day shifted by ``zone_offset`` seconds
+    (see ``application.due_keys``). ``after`` is the keyset position ``(sort key, number)``
+    of the last task of the previous page.
+    """
+
+    owner_id: str
+    limit: int
+    status: TaskStatus = TaskStatus.ALL
+    priority: Priority | None = None
+    tag: str | None = None
+    text: str | None = None
+    due_before: int | None = None
+    due_after: int | None = None
+    zone_offset: int = 0
+    sort: TaskSort = TaskSort.CREATED_AT
+    descending: bool = False
+    after: tuple[SortKey, int] | None = None
+
+
+ID_MAX = 2**31 - 1
+"""The largest task or conversation number a store keeps (a 32-bit signed integer column).
+Numbers start at 1, so a number outside ``1..ID_MAX`` names nothing: not found, not an error."""
+
+
+def storable_number(number: int) -> bool:
+    """Whether ``number`` can name a stored task or conversation at all."""
+    return 0 < number <= ID_MAX
+
+
+class TaskRepository(Protocol):
+    """Storage of tasks. Numbers are per owner, allocated by the store, never reused."""
+
+    async def add(self, task: Task) -> Task:
+        """Store a new task under its owner's next number (``task.number`` is ignored);
+        return it with that number. Creates the owner's record on first use."""
+        ...
+
+    async def get(self, owner_id: str, number: int, *, lock: bool = False) -> Task | None:
+        """The live (not trashed) task, or None. ``lock`` holds it until commit."""
+        ...
+
+    async def get_trashed(self, owner_id: str, number: int, *, lock: bool = False) -> Task | None:
+        """The task if it is in the trash, or None."""
+        ...
+
+    async def update(self, task: Task) -> None:
+        """Persist every field of an existing task."""
+        ...
+
+    async def page(self, query: TaskQuery) -> list[TaskView]:
+        """Up to ``query.limit`` tasks matching the query, in its order, after its cursor.
+
+        The read side: views built straight from storage, without a ``Task`` per row."""
+        ...
+
+    async def tag_counts(self, owner_id: str) -> list[tuple[str, int]]:
+        """Each tag over the owner's live tasks with how many carry it, by name."""
+        ...
+
+    async def purge_trashed(self, trashed_before: datetime) -> int:
+        """Delete for good every task, of any owner, moved to the trash before
+        ``trashed_before``; return how many. Their numbers stay used (never reused)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyRecord:
+    """The first answer given to a create request carrying an ``Idempotency-Key``."""
+
+    owner_id: str
+    key: str
+    fingerprint: str
+    response: bytes
+    created_at: datetime
+
+
+class IdempotencyRecords(Protocol):
+    """Remembered answers to requests that carried an idempotency key."""
+
+    async def find(self, owner_id: str, key: str) -> IdempotencyRecord | None:
+        """The stored record for this owner and key, whatever its age."""
+        ...
+
+    async def save(self, record: IdempotencyRecord) -> None:
+        """Store the record, replacing an older one with the same owner and key.
+        A concurrent save of the same key raises ``Conflict`` (at latest on commit)."""
+        ...
+
+
+class ConversationRepository(Protocol):
+    """Storage of conversations and their messages. Numbers are per owner, never reused."""
+
+    async def create(self, conversation: Conversation) -> Conversation:
+        """Store a new conversation under its owner's next number; return it numbered."""
+        ...
+
+    async def get(self, owner_id: str, number: int) -> Conversation | None:
+        """The conversation (without messages), or None."""
+        ...
+
+    async def recent(self, owner_id: str, limit: int, before: tuple[datetime, int] | None) -> list[Conversation]:
+        """Newest (by ``updated_at``, then number) first, after the keyset position ``before``."""
+        ...
+
+    async def delete(self, owner_id: str, number: int) -> bool:
+        """Delete the conversation and its messages; False when there was none."""
+        ...
+
+    async def add_message(self, owner_id: str, number: int, message: Message) -> Message:
+        """Append a message (returned with its id) and bump the conversation's ``updated_at``."""
+        ...
+
+    async def recent_messages(self, owner_id: str, number: int, limit: int) -> list[Message]:
+        """The last ``limit`` messages, oldest first."""
+        ...
+
+    async def messages(self, owner_id: str, number: int, limit: int, after_id: int | None) -> list[Message]:
+        """Up to ``limit`` messages, oldest first, with ids greater than ``after_id``."""
+        ...
+
+
+class AccountRepository(Protocol):
+    """Storage of built-in accounts (e-mail, name, password hash). E-mails are unique."""
+
+    async def add(self, account: Account) -> None:
+        """Store a new account and create its user record. An e-mail or id already taken
+        raises ``Conflict`` (at latest on commit)."""
+        ...
+
+    async def by_email(self, email: str) -> Account | None:
+        """The account with this normalised e-mail, or None."""
+        ...
+
+    async def by_id(self, user_id: str) -> Account | None:
+        """The account of this user, or None."""
+        ...
+
+    async def set_password_hash(self, user_id: str, password_hash: str, at: datetime) -> None:
+        """Replace the stored hash (a rehash with current parameters)."""
+        ...
+
+
+class SessionRepository(Protocol):
+    """Storage of sign-in sessions. Only a hash of the session token is ever stored."""
+
+    async def add(self, session: Session) -> None:
+        """Store a new session."""
+        ...
+
+    async def by_token_hash(self, token_hash: str) -> Session | None:
+        """The session with this token hash, expired or not, or None."""
+        ...
+
+    async def extend(self, session_id: str, expires_at: datetime, at: datetime) -> None:
+        """Move a session's expiry (renewal on use)."""
+        ...
+
+    async def delete(self, token_hash: str) -> bool:
+        """Revoke a session; False when there was none."""
+        ...
+
+    async def delete_expired(self, user_id: str, now: datetime) -> int:
+        """Remove the user's sessions that expired before ``now``; how many went."""
+        ...
+
+
+class Transaction(Protocol):
+    """One unit of work: repositories sharing a transaction."""
+
+    @property
+    def tasks(self) -> TaskRepository: ...
+
+    @property
+    def conversations(self) -> ConversationRepository: ...
+
+    @property
+    def idempotency(self) -> IdempotencyRecords: ...
+
+    @property
+    def accounts(self) -> AccountRepository: ...
+
+    @property
+    def sessions(self) -> SessionRepository: ...
+
+    async def commit(self) -> None:
+        """Make the work durable. Leaving the block without it rolls everything back."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """Opens transactions. ``async with uow.begin() as tx: ...; await tx.commit()``."""
+
+    def begin(self) -> AbstractAsyncContextManager[Transaction]:
+        """A new transaction; connections are held only inside the block."""
+        ...
+
+
+class HealthProbe(Protocol):
+    """Whether the storage answers and its schema is current."""
+
+    async def ping(self) -> None:
+        """Return when the database answered; raise ``StorageUnavailable`` otherwise."""
+        ...
+
+    async def schema_is_ready(self) -> bool:
+        """True when this release can serve the schema: at its latest migration, or at a
+        newer one it does not know (a newer release migrated first during a rollout)."""
+        ...
