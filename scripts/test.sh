@@ -88,6 +88,9 @@ wait_for "$npm_pid" var/npm.log
 if [ $# -eq 0 ]; then
   phase "pytest: contract, integration, end-to-end"
   coverage run -m pytest tests --ignore=tests/unit -q
+  phase "pytest: the storage conformance kit on every built-in backend"
+  coverage run -m pytest -p adapters.persistence.contract.plugin -p tests.storage_kit \
+    --pyargs adapters.persistence.contract -q
 else
   phase "pytest $*"
   coverage run -m pytest "$@"

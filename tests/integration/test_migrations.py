@@ -18,9 +18,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from adapters.persistence.schema import migrate
+from adapters.persistence.schema import migrate as schema_migrate
 from adapters.persistence.schema.models import metadata
 from application.errors import StorageUnavailable
+from tests import storage as migrate
 from tests.postgres import create_empty_database
 
 REPO = Path(__file__).resolve().parents[2]
@@ -95,11 +96,11 @@ def test_an_installed_wheel_uses_its_packaged_migrations(tmp_path: Path, monkeyp
     package = tmp_path / "site-packages" / "adapters" / "persistence"
     (package / "migrations").mkdir(parents=True)
     (package / "migrations" / "env.py").write_text("")
-    monkeypatch.setattr(migrate, "__file__", str(package / "schema" / "migrate.py"))
-    assert migrate.migrations_directory() == package / "migrations"
+    monkeypatch.setattr(schema_migrate, "__file__", str(package / "schema" / "migrate.py"))
+    assert schema_migrate.migrations_directory() == package / "migrations"
     (package / "migrations" / "env.py").unlink()
     with pytest.raises(FileNotFoundError):
-        migrate.migrations_directory()
+        schema_migrate.migrations_directory()
 
 
 def test_an_unreachable_database_is_storage_unavailable() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.persistence.schema import migrate
+from tests import storage as migrate
 from tests.postgres import create_database
 from tests.runbook import ACCOUNT_TABLES, execute, libpq_url, piped, run_async, seed, snapshot
 

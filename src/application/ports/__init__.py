@@ -15,6 +15,7 @@ from application.ports.agents import (
     ToolResultEvent,
 )
 from application.ports.auth import PasswordHasher, Principal, TokenIssuer, TokenVerifier
+from application.ports.backends import STORAGE_ENTRY_POINTS, SchemaManager, Storage, StorageBackend
 from application.ports.clock import Clock
 from application.ports.limits import RateDecision, RateLimiter
 from application.ports.storage import (
@@ -37,6 +38,7 @@ from application.ports.storage import (
 
 __all__ = [
     "ID_MAX",
+    "STORAGE_ENTRY_POINTS",
     "AccountRepository",
     "AgentEvent",
     "AgentReply",
@@ -51,8 +53,11 @@ __all__ = [
     "Principal",
     "RateDecision",
     "RateLimiter",
+    "SchemaManager",
     "SessionRepository",
     "SortKey",
+    "Storage",
+    "StorageBackend",
     "TaskQuery",
     "TaskRepository",
     "TaskSort",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from adapters.persistence.asyncpg.repositories import Session as DbSession
-from adapters.persistence.sqlalchemy.accounts import (
+from adapters.persistence.schema.rows import (
     ACCOUNT_COLUMNS,
     SESSION_COLUMNS,
     account_from_row,

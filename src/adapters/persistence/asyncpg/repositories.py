@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 
 from adapters.persistence.asyncpg import sql
+from adapters.persistence.asyncpg.errors import translate
 from adapters.persistence.schema.rows import (
     KnownTags,
     conversation_from_row,
@@ -19,7 +20,6 @@ from adapters.persistence.schema.rows import (
     task_view_from_row,
     tool_calls_to_json,
 )
-from adapters.persistence.sqlalchemy.engine import translate
 from application.errors import StorageUnavailable
 from application.ports import IdempotencyRecord, TaskQuery
 from application.schemas import TaskView

@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 
 from adapters.persistence.asyncpg.accounts import AsyncpgAccountRepository, AsyncpgSessionRepository
+from adapters.persistence.asyncpg.errors import is_database_failure, translate, translated_errors
 from adapters.persistence.asyncpg.repositories import (
     AsyncpgConversationRepository,
     AsyncpgIdempotencyRecords,
@@ -18,16 +19,11 @@ from adapters.persistence.asyncpg.repositories import (
 )
 from adapters.persistence.asyncpg.urls import database_target
 from adapters.persistence.schema.migrate import can_serve
-from adapters.persistence.sqlalchemy.engine import (
-    CONNECT_TIMEOUT_SECONDS,
-    is_database_failure,
-    translate,
-    translated_errors,
-)
 from application.errors import Conflict, StorageUnavailable
 from application.metrics import NO_METRICS, Metrics, PoolUsage
 
 PING_TIMEOUT_SECONDS = 2.0
+CONNECT_TIMEOUT_SECONDS = 2.0
 
 
 async def _reset(connection: Any) -> None:
@@ -41,8 +37,6 @@ async def create_asyncpg_pool(database_url: str, pool_size: int = 10) -> Any:
     """An asyncpg pool of up to ``pool_size`` connections, opened lazily (the server may be
     down at start: requests then fail with ``StorageUnavailable`` until it is back)."""
     target = database_target(database_url)
-    if target.url.get_backend_name() != "postgresql":
-        raise ValueError(f"not a PostgreSQL URL: {target.url.render_as_string(hide_password=True)}")
     return await asyncpg.create_pool(
         target.asyncpg_dsn,
         min_size=0,

@@ -18,6 +18,8 @@ from typing import Any
 import asyncpg
 from sqlalchemy.engine import URL, make_url
 
+from application.errors import UnsupportedDatabaseUrl
+
 _TLS_PARAMETERS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword", "channel_binding")
 _CLIENT_ONLY = ("connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count")
 """libpq client options asyncpg would send to the server as settings (it has its own)."""
@@ -25,16 +27,12 @@ _NO_TLS_MODES = {"disable", "allow", "prefer"}  # asyncpg's own default (prefer)
 _TLS_MODES = {"require", "verify-ca", "verify-full"}
 
 
-class UnsupportedDatabaseUrl(ValueError):
-    """A URL this server cannot honour; the message names the parameter, never the password."""
-
-
 def async_database_url(url: str) -> str:
-    """``postgresql://`` / ``postgres://`` / ``sqlite:///`` spelled with their async drivers."""
-    for plain, driver in (("postgres://", "postgresql+asyncpg://"), ("postgresql://", "postgresql+asyncpg://")):
+    """``postgresql://`` / ``postgres://`` spelled with the async driver (``postgresql+asyncpg://``)."""
+    for plain in ("postgres://", "postgresql://"):
         if url.startswith(plain):
-            return driver + url[len(plain) :]
-    return "sqlite+aiosqlite:///" + url[len("sqlite:///") :] if url.startswith("sqlite:///") else url
+            return "postgresql+asyncpg://" + url[len(plain) :]
+    return url
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +61,8 @@ class Target:
 
 
 def database_target(raw: str) -> Target:
-    """The connection target of any accepted spelling of a database URL."""
+    """The connection target of any accepted spelling of a PostgreSQL URL."""
     url = make_url(async_database_url(raw.strip()))
-    if url.get_backend_name() != "postgresql":
-        return Target(url)
     query = dict(url.query)
     tls = {name: str(query.pop(name)) for name in _TLS_PARAMETERS if name in query}
     for name in _CLIENT_ONLY:

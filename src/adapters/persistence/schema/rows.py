@@ -11,6 +11,7 @@ import msgspec
 
 from application.due_keys import utc_due_key
 from application.schemas import TaskView, format_due
+from domain.accounts import Account, Session
 from domain.conversations import Conversation, Message, Role, ToolCallRecord
 from domain.recurrence import Recurrence
 from domain.tasks import Priority, Task
@@ -195,3 +196,23 @@ def message_from_row(row: Row) -> Message:
         tool_calls=tool_calls_from_json(row["tool_calls"]),
         created_at=row["created_at"],
     )
+
+
+ACCOUNT_COLUMNS = ("user_id", "email", "name", "password_hash", "email_verified", "created_at", "updated_at")
+SESSION_COLUMNS = ("id", "user_id", "token_hash", "expires_at", "created_at", "updated_at")
+
+
+def account_from_row(row: Any) -> Account:
+    return Account(**{name: row[name] for name in ACCOUNT_COLUMNS})
+
+
+def session_from_row(row: Any) -> Session:
+    return Session(**{name: row[name] for name in SESSION_COLUMNS})
+
+
+def account_values(account: Account) -> dict[str, Any]:
+    return {name: getattr(account, name) for name in ACCOUNT_COLUMNS}
+
+
+def session_values(session: Session) -> dict[str, Any]:
+    return {name: getattr(session, name) for name in SESSION_COLUMNS}

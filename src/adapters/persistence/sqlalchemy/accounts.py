@@ -1,4 +1,4 @@
-"""Accounts and sessions on SQLAlchemy Core (SQLite, and PostgreSQL through SQLAlchemy)."""
+"""Accounts and sessions on SQLAlchemy Core."""
 
 from __future__ import annotations
 
@@ -6,33 +6,20 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.persistence.schema.models import accounts, sessions, users
+from adapters.persistence.schema.models import accounts, sessions
+from adapters.persistence.schema.rows import (
+    ACCOUNT_COLUMNS,
+    SESSION_COLUMNS,
+    account_from_row,
+    account_values,
+    session_from_row,
+    session_values,
+)
+from adapters.persistence.sqlalchemy.dialect import SqlDialect
 from adapters.persistence.sqlalchemy.engine import translated_errors
 from domain.accounts import Account, Session
-
-ACCOUNT_COLUMNS = ("user_id", "email", "name", "password_hash", "email_verified", "created_at", "updated_at")
-SESSION_COLUMNS = ("id", "user_id", "token_hash", "expires_at", "created_at", "updated_at")
-
-
-def account_from_row(row: Any) -> Account:
-    return Account(**{name: row[name] for name in ACCOUNT_COLUMNS})
-
-
-def session_from_row(row: Any) -> Session:
-    return Session(**{name: row[name] for name in SESSION_COLUMNS})
-
-
-def account_values(account: Account) -> dict[str, Any]:
-    return {name: getattr(account, name) for name in ACCOUNT_COLUMNS}
-
-
-def session_values(session: Session) -> dict[str, Any]:
-    return {name: getattr(session, name) for name in SESSION_COLUMNS}
-
 
 _ACCOUNT = select(*(accounts.c[name] for name in ACCOUNT_COLUMNS))
 _BY_EMAIL = _ACCOUNT.where(accounts.c.email == bindparam("email"))
@@ -57,9 +44,9 @@ _DELETE_EXPIRED = delete(sessions).where(
 
 
 class _Repository:
-    def __init__(self, connection: AsyncConnection, *, postgres: bool) -> None:
+    def __init__(self, connection: AsyncConnection, dialect: SqlDialect) -> None:
         self._conn = connection
-        self._postgres = postgres
+        self._dialect = dialect
 
     async def _execute(self, stmt: Any, params: Any = None) -> Any:
         with translated_errors():
@@ -70,11 +57,8 @@ class SqlAccountRepository(_Repository):
     """``AccountRepository``: the account row and its user row (owner of tasks), together."""
 
     async def add(self, account: Account) -> None:
-        dialect_insert = pg_insert if self._postgres else sqlite_insert
-        owner = dialect_insert(users).values(
-            id=account.user_id, last_task_number=0, last_conversation_number=0, created_at=account.created_at
-        )
-        await self._execute(owner.on_conflict_do_nothing(index_elements=["id"]))
+        with translated_errors():
+            await self._dialect.add_owner(self._conn, account.user_id, account.created_at)
         await self._execute(insert(accounts), account_values(account))
 
     async def by_email(self, email: str) -> Account | None:

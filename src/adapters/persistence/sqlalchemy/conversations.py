@@ -18,8 +18,8 @@ from adapters.persistence.schema.rows import (
     message_from_row,
     tool_calls_to_json,
 )
+from adapters.persistence.sqlalchemy.dialect import SqlDialect
 from adapters.persistence.sqlalchemy.engine import translated_errors
-from adapters.persistence.sqlalchemy.tasks import allocate_statement
 from application.ports import IdempotencyRecord
 from domain.conversations import Conversation, Message
 
@@ -35,7 +35,7 @@ _GET = select(*_CONVERSATION).where(
 _DELETE = delete(conversations).where(
     conversations.c.owner_id == bindparam("owner_id"), conversations.c.number == bindparam("number")
 )
-_ADD_MESSAGE = insert(messages).returning(messages.c.id)
+_ADD_MESSAGE = insert(messages)
 _TOUCH = (
     update(conversations)
     .where(conversations.c.owner_id == bindparam("b_owner_id"), conversations.c.number == bindparam("b_number"))
@@ -55,9 +55,9 @@ _MESSAGES = (
 
 
 class _Repository:
-    def __init__(self, connection: AsyncConnection, *, postgres: bool) -> None:
+    def __init__(self, connection: AsyncConnection, dialect: SqlDialect) -> None:
         self._conn = connection
-        self._postgres = postgres
+        self._dialect = dialect
 
     async def _execute(self, stmt: Any, params: Any = None) -> CursorResult[Any]:
         with translated_errors():
@@ -68,13 +68,11 @@ class _Repository:
 class SqlConversationRepository(_Repository):
     """``ConversationRepository`` on one SQLAlchemy connection inside a transaction."""
 
-    def __init__(self, connection: AsyncConnection, *, postgres: bool) -> None:
-        super().__init__(connection, postgres=postgres)
-        self._allocate = allocate_statement(postgres, "last_conversation_number")
-
     async def create(self, conversation: Conversation) -> Conversation:
-        params = {"owner_id": conversation.owner_id, "now": conversation.created_at}
-        number = (await self._execute(self._allocate, params)).scalar_one()
+        with translated_errors():
+            number = await self._dialect.next_number(
+                self._conn, conversation.owner_id, "last_conversation_number", conversation.created_at
+            )
         stored = replace(conversation, number=number, messages=[])
         values = {name: getattr(stored, name) for name in CONVERSATION_COLUMNS}
         await self._execute(insert(conversations), values)
@@ -105,7 +103,7 @@ class SqlConversationRepository(_Repository):
             "tool_calls": tool_calls_to_json(message.tool_calls),
             "created_at": message.created_at,
         }
-        message_id = (await self._execute(_ADD_MESSAGE, values)).scalar_one()
+        message_id = int((await self._execute(_ADD_MESSAGE, values)).inserted_primary_key[0])  # type: ignore[index]
         await self._execute(_TOUCH, {"b_owner_id": owner_id, "b_number": number, "at": message.created_at})
         return replace(message, id=message_id)
 
@@ -132,17 +130,17 @@ _REPLACE = (
 
 
 class SqlIdempotencyRecords(_Repository):
-    """``IdempotencyRecords``. ``find`` locks an existing record (PostgreSQL), so a concurrent
+    """``IdempotencyRecords``. ``find`` locks an existing record (where rows lock), so a concurrent
     request with that key waits and then sees the new answer. A key this transaction found
     missing is inserted, so two first uses of one key clash on the primary key (``Conflict``);
     a key it found is replaced in place; a key it never looked up is upserted."""
 
-    def __init__(self, connection: AsyncConnection, *, postgres: bool) -> None:
-        super().__init__(connection, postgres=postgres)
+    def __init__(self, connection: AsyncConnection, dialect: SqlDialect) -> None:
+        super().__init__(connection, dialect)
         self._found: dict[tuple[str, str], bool] = {}
 
     async def find(self, owner_id: str, key: str) -> IdempotencyRecord | None:
-        stmt = _RECORD.with_for_update() if self._postgres else _RECORD
+        stmt = _RECORD.with_for_update() if self._dialect.locks_rows else _RECORD
         row = (await self._execute(stmt, {"owner_id": owner_id, "key": key})).mappings().first()
         self._found[(owner_id, key)] = row is not None
         if row is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from sqlalchemy import TextClause, text
 from sqlalchemy import exc as sa_exc
@@ -20,12 +21,18 @@ _VERSION = text("SELECT version_num FROM alembic_version")
 
 class SqlHealthProbe:
     """``HealthProbe`` on a SQLAlchemy engine; every check gives up after two seconds. A
-    failed ping counts as a database error in ``metrics``."""
+    failed ping counts as a database error in ``metrics``; ``can_serve`` judges the stored
+    Alembic revision (the backend's scripts)."""
 
     def __init__(
-        self, engine: AsyncEngine, timeout: float = PING_TIMEOUT_SECONDS, metrics: Metrics = NO_METRICS
+        self,
+        engine: AsyncEngine,
+        timeout: float = PING_TIMEOUT_SECONDS,
+        metrics: Metrics = NO_METRICS,
+        can_serve: Callable[[str | None], bool] = can_serve,
     ) -> None:
         self._engine = engine
+        self._can_serve = can_serve
         self._timeout = timeout
         self._metrics = metrics
 
@@ -42,7 +49,7 @@ class SqlHealthProbe:
         except (StorageUnavailable, sa_exc.DBAPIError):
             await self.ping()  # down: raise; up without an alembic_version table: not migrated
             return False
-        return can_serve(None if version is None else str(version))
+        return self._can_serve(None if version is None else str(version))
 
     async def _scalar(self, statement: TextClause) -> object:
         try:

@@ -1,8 +1,7 @@
-"""Tasks on SQLAlchemy Core (PostgreSQL and SQLite)."""
+"""Tasks on SQLAlchemy Core (any SQL database with a ``SqlDialect``)."""
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 from typing import Any
 
@@ -20,11 +19,10 @@ from sqlalchemy import (
     tuple_,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.persistence.schema.models import task_tags, tasks, users
+from adapters.persistence.schema.models import task_tags, tasks
 from adapters.persistence.schema.rows import (
     TASK_COLUMNS,
     VIEW_COLUMNS,
@@ -33,6 +31,7 @@ from adapters.persistence.schema.rows import (
     task_values,
     task_view_from_row,
 )
+from adapters.persistence.sqlalchemy.dialect import SqlDialect
 from adapters.persistence.sqlalchemy.engine import translated_errors
 from application.due_keys import NO_DUE_KEY
 from application.ports import TaskQuery, TaskSort, TaskStatus
@@ -71,15 +70,6 @@ _TAG_COUNTS = (
     .group_by(task_tags.c.tag_key)
     .order_by(task_tags.c.tag_key)
 )
-
-
-@functools.cache
-def allocate_statement(postgres: bool, counter: str) -> Any:
-    """``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``: create the owner or bump ``counter``."""
-    dialect_insert = postgresql.insert if postgres else sqlite.insert
-    column = users.c[counter]
-    stmt = dialect_insert(users).values(id=bindparam("owner_id"), created_at=bindparam("now"), **{counter: 1})
-    return stmt.on_conflict_do_update(index_elements=[users.c.id], set_={counter: column + 1}).returning(column)
 
 
 def _effective_due(offset: int) -> ColumnElement[Any]:
@@ -141,9 +131,9 @@ def page_statement(query: TaskQuery) -> Select[Any]:
 class SqlTaskRepository:
     """``TaskRepository`` on one SQLAlchemy connection inside a transaction."""
 
-    def __init__(self, connection: AsyncConnection, *, postgres: bool) -> None:
+    def __init__(self, connection: AsyncConnection, dialect: SqlDialect) -> None:
         self._conn = connection
-        self._allocate = allocate_statement(postgres, "last_task_number")
+        self._dialect = dialect
         self._tags = KnownTags()
 
     async def _execute(self, stmt: Any, params: Any = None) -> CursorResult[Any]:
@@ -152,9 +142,11 @@ class SqlTaskRepository:
         return result
 
     async def add(self, task: Task) -> Task:
-        result = await self._execute(self._allocate, {"owner_id": task.owner_id, "now": task.created_at})
         stored = task.copy()
-        stored.number = result.scalar_one()
+        with translated_errors():
+            stored.number = await self._dialect.next_number(
+                self._conn, task.owner_id, "last_task_number", task.created_at
+            )
         await self._execute(_INSERT, task_values(stored))
         self._tags.remember(stored, [])
         await self._sync_tags(stored)
@@ -167,7 +159,8 @@ class SqlTaskRepository:
         return await self._get(owner_id, number, trashed=True, lock=lock)
 
     async def _get(self, owner_id: str, number: int, *, trashed: bool, lock: bool) -> Task | None:
-        result = await self._execute(_GET[(trashed, lock)], {"owner_id": owner_id, "number": number})
+        statement = _GET[(trashed, lock and self._dialect.locks_rows)]
+        result = await self._execute(statement, {"owner_id": owner_id, "number": number})
         row = result.first()
         if row is None:
             return None

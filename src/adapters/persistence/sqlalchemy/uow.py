@@ -1,4 +1,4 @@
-"""Transactions on a SQLAlchemy async engine (PostgreSQL or SQLite)."""
+"""Transactions on a SQLAlchemy async engine (any SQL database with a ``SqlDialect``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.persistence.sqlalchemy.accounts import SqlAccountRepository, SqlSessionRepository
 from adapters.persistence.sqlalchemy.conversations import SqlConversationRepository, SqlIdempotencyRecords
-from adapters.persistence.sqlalchemy.engine import is_database_failure, is_postgres, translated_errors
+from adapters.persistence.sqlalchemy.dialect import SqlDialect
+from adapters.persistence.sqlalchemy.engine import is_database_failure, translated_errors
 from adapters.persistence.sqlalchemy.tasks import SqlTaskRepository
 from application.metrics import NO_METRICS, Metrics, PoolUsage
 
@@ -18,20 +19,20 @@ from application.metrics import NO_METRICS, Metrics, PoolUsage
 class SqlTransaction:
     """The repositories of one transaction, sharing its connection."""
 
-    def __init__(self, connection: AsyncConnection, *, postgres: bool) -> None:
+    def __init__(self, connection: AsyncConnection, dialect: SqlDialect) -> None:
         self._conn = connection
-        self._postgres = postgres
-        self.tasks = SqlTaskRepository(connection, postgres=postgres)
-        self.conversations = SqlConversationRepository(connection, postgres=postgres)
-        self.idempotency = SqlIdempotencyRecords(connection, postgres=postgres)
+        self._dialect = dialect
+        self.tasks = SqlTaskRepository(connection, dialect)
+        self.conversations = SqlConversationRepository(connection, dialect)
+        self.idempotency = SqlIdempotencyRecords(connection, dialect)
 
     @property
     def accounts(self) -> SqlAccountRepository:
-        return SqlAccountRepository(self._conn, postgres=self._postgres)
+        return SqlAccountRepository(self._conn, self._dialect)
 
     @property
     def sessions(self) -> SqlSessionRepository:
-        return SqlSessionRepository(self._conn, postgres=self._postgres)
+        return SqlSessionRepository(self._conn, self._dialect)
 
     async def commit(self) -> None:
         with translated_errors():
@@ -43,9 +44,9 @@ class SqlUnitOfWork:
     for each ``begin()`` block only; leaving without ``commit()`` rolls back. Database
     failures seen by a block are reported to ``metrics``."""
 
-    def __init__(self, engine: AsyncEngine, metrics: Metrics = NO_METRICS) -> None:
+    def __init__(self, engine: AsyncEngine, dialect: SqlDialect, metrics: Metrics = NO_METRICS) -> None:
         self._engine = engine
-        self._postgres = is_postgres(engine)
+        self._dialect = dialect
         self._metrics = metrics
         self._waiting = 0
 
@@ -77,7 +78,7 @@ class SqlUnitOfWork:
         try:
             with translated_errors():
                 await connection.begin()
-            yield SqlTransaction(connection, postgres=self._postgres)
+            yield SqlTransaction(connection, self._dialect)
         finally:
             # Closing rolls back anything not committed; a dead connection is discarded by the pool.
             with contextlib.suppress(sa_exc.SQLAlchemyError, OSError):

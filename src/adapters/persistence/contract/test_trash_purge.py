@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
+from adapters.persistence.contract.builders import T0, add_titled, new_task
 from application.ports import TaskQuery, UnitOfWork
-from tests.contract.builders import T0, add_titled, new_task
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 PURGE_BAND = T0 - timedelta(days=400)
 ROLLBACK_BAND = T0 - timedelta(days=200)

@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 
+from adapters.persistence.contract.builders import T0, add_tasks, new_task
 from application.due_keys import bound_key, effective_due_key, utc_due_key
 from application.ports import SortKey, TaskQuery, TaskSort, TaskStatus, UnitOfWork
 from application.schemas import TaskView
 from application.task_list import sort_key, view_sort_key
 from domain.tasks import Priority, Task
-from tests.contract.builders import T0, add_tasks, new_task
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 DAY = date(2026, 12, 1)
 # An instant exactly at the end of DAY in UTC ties with the all-day DAY at offset 0.
@@ -57,7 +59,7 @@ def _expected(tasks: list[Task], sort: TaskSort, descending: bool, offset: int) 
         key = sort_key(task, sort, offset)
         return (0 if key is None else key, task.number)
 
-    return [task.number for task in sorted(tasks, key=position, reverse=descending)]  # type: ignore[arg-type]
+    return [task.number for task in sorted(tasks, key=position, reverse=descending)]
 
 
 async def _walk(uow: UnitOfWork, query: TaskQuery) -> list[int]:

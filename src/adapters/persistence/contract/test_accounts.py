@@ -7,10 +7,12 @@ from datetime import timedelta
 
 import pytest
 
+from adapters.persistence.contract.builders import T0
 from application.errors import Conflict
 from application.ports import UnitOfWork
 from domain.accounts import Account, Session
-from tests.contract.builders import T0
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 def _account(email: str | None = None) -> Account:
@@ -51,7 +53,7 @@ async def test_an_email_is_taken_once(uow: UnitOfWork) -> None:
 
 
 async def test_an_account_owns_tasks_like_any_user(uow: UnitOfWork) -> None:
-    from tests.contract.builders import add_titled
+    from adapters.persistence.contract.builders import add_titled
 
     account = _account()
     await _store(uow, account)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
+from adapters.persistence.contract.builders import T0
 from application.ports import IdempotencyRecord, UnitOfWork
 from domain.conversations import Conversation, Message, Role, ToolCallRecord
-from tests.contract.builders import T0
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 def _conversation(owner: str, title: str = "chat", minutes: int = 0) -> Conversation:
@@ -45,7 +49,7 @@ async def test_conversations_are_numbered_per_owner_and_read_back(
 
 
 async def test_task_and_conversation_numbers_are_independent(uow: UnitOfWork, owner: str) -> None:
-    from tests.contract.builders import add_titled
+    from adapters.persistence.contract.builders import add_titled
 
     await add_titled(uow, owner, "a", "b")
     (conversation,) = await _create(uow, _conversation(owner))

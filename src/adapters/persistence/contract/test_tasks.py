@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
+from adapters.persistence.contract.builders import T0, add_tasks, add_titled, new_task
 from application.ports import TaskQuery, UnitOfWork
 from domain.recurrence import Recurrence
 from domain.tasks import Priority
-from tests.contract.builders import T0, add_tasks, add_titled, new_task
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def _all(uow: UnitOfWork, owner: str) -> list[int]:
