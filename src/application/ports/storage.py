@@ -30,7 +30,7 @@ class TaskSort(StrEnum):
 
 
 SortKey = int | str | None
-"""The value a task sorts by (due epoch seconds, priority rank, lower-case title, or none
+"""The value a task sorts by (due epoch seconds, priority rank, case-folded title, or none
 for creation order, where the task number alone orders)."""
 
 

@@ -1,7 +1,7 @@
 """The database schema, declared once for SQLAlchemy and Alembic (the domain never sees it).
 
 Derived columns keep every store's behaviour identical to the in-memory reference:
-``title_key`` (Python's ``str.lower``) and ``search_text`` (``str.casefold`` of title and
+``title_key`` (``str.casefold`` of the title) and ``search_text`` (``str.casefold`` of title and
 description) sort and match the same way on PostgreSQL and SQLite, and ``task_tags`` holds
 one row per tag of each *live* task, so tag filters and tag counts never see the trash.
 """

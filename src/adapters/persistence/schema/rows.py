@@ -89,7 +89,7 @@ def task_values(task: Task) -> dict[str, Any]:
         "owner_id": task.owner_id,
         "number": task.number,
         "title": task.title,
-        "title_key": task.title.lower(),
+        "title_key": task.title.casefold(),
         "description": task.description,
         "search_text": search_text(task.title, task.description),
         "priority": task.priority.rank,
