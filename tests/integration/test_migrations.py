@@ -171,4 +171,3 @@ def test_title_keys_become_case_folded_and_back(empty_url: str) -> None:
     assert _inspect(empty_url, keys) == [(n, title.casefold()) for n, title in titles.items()]
     migrate.downgrade(empty_url, "0002")
     assert _inspect(empty_url, keys) == [(n, title.lower()) for n, title in titles.items()]
-
