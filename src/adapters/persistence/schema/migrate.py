@@ -130,9 +130,10 @@ class AlembicSchema:
             await engine.dispose()
 
 
-def run_migrations(context: EnvironmentContext, metadata: MetaData, **options: Any) -> None:
+def run_migrations(context: Any, metadata: MetaData, **options: Any) -> None:
     """The body of an Alembic ``env.py``: run the scripts on the engine ``AlembicSchema``
-    passed in (online only). ``options`` go to ``context.configure`` (SQLite: batch mode)."""
+    passed in (online only). ``context`` is ``alembic.context`` (an ``EnvironmentContext``
+    proxy); ``options`` go to ``context.configure``."""
     factory = context.config.attributes.get(ENGINE_ATTRIBUTE) or _engine_of_the_environment(context)
 
     def migrate(connection: Connection) -> None:
