@@ -69,7 +69,8 @@ def storable_number(number: int) -> bool:
 
 
 class TaskRepository(Protocol):
-    """Storage of tasks. Numbers are per owner, allocated by the store, never reused."""
+    """Storage of tasks. Numbers are per owner, allocated by the store, never reused, and
+    distinct even when transactions of one owner add tasks at the same time."""
 
     async def add(self, task: Task) -> Task:
         """Store a new task under its owner's next number (``task.number`` is ignored);
@@ -77,21 +78,34 @@ class TaskRepository(Protocol):
         ...
 
     async def get(self, owner_id: str, number: int, *, lock: bool = False) -> Task | None:
-        """The live (not trashed) task, or None. ``lock`` holds it until commit."""
+        """The live (not trashed) task, or None.
+
+        ``lock=True`` says the caller will update the task in this transaction. The store
+        must then never lose an update: until this transaction ends, no other transaction
+        may change the task in between. A row lock does it (PostgreSQL, MariaDB: ``FOR
+        UPDATE``, the other transaction waits); so does a store that runs one writing
+        transaction at a time (SQLite), or one that checks at ``update``/``commit`` that the
+        task is unchanged since it was read and raises ``Conflict`` otherwise."""
         ...
 
     async def get_trashed(self, owner_id: str, number: int, *, lock: bool = False) -> Task | None:
-        """The task if it is in the trash, or None."""
+        """The task if it is in the trash, or None; ``lock`` as for ``get``."""
         ...
 
     async def update(self, task: Task) -> None:
-        """Persist every field of an existing task."""
+        """Persist every field of an existing task (tags included: a tag filter or count in
+        this transaction sees them at once). Without a ``lock`` read, the last writer wins."""
         ...
 
     async def page(self, query: TaskQuery) -> list[TaskView]:
         """Up to ``query.limit`` tasks matching the query, in its order, after its cursor.
 
-        The read side: views built straight from storage, without a ``Task`` per row."""
+        The order is the sort key (``application.task_list.sort_key``: due epoch, priority
+        rank, or the code points of the case-folded title), then the number, both ascending
+        or both descending; tasks without a due sort as ``NO_DUE_KEY`` (last ascending).
+        ``query.after`` is a keyset position ``(key, number)``: the page starts strictly
+        after it, so walking pages never repeats or skips a task that stays put. The read
+        side: views built straight from storage, without a ``Task`` per row."""
         ...
 
     async def tag_counts(self, owner_id: str) -> list[tuple[str, int]]:
@@ -116,15 +130,20 @@ class IdempotencyRecord:
 
 
 class IdempotencyRecords(Protocol):
-    """Remembered answers to requests that carried an idempotency key."""
+    """Remembered answers to requests that carried an idempotency key.
+
+    Two transactions using one key for the first time at once never both store an answer:
+    the second either waits at ``find`` and then sees the first one's record, or finds none
+    and its ``save`` (at latest its commit) raises ``Conflict``."""
 
     async def find(self, owner_id: str, key: str) -> IdempotencyRecord | None:
-        """The stored record for this owner and key, whatever its age."""
+        """The stored record for this owner and key, whatever its age. A found record is
+        this transaction's to replace: another transaction's ``find`` of it waits (or the
+        store runs one writing transaction at a time) and then sees the replacement."""
         ...
 
     async def save(self, record: IdempotencyRecord) -> None:
-        """Store the record, replacing an older one with the same owner and key.
-        A concurrent save of the same key raises ``Conflict`` (at latest on commit)."""
+        """Store the record, replacing an older one with the same owner and key."""
         ...
 
 
@@ -206,7 +225,13 @@ class SessionRepository(Protocol):
 
 
 class Transaction(Protocol):
-    """One unit of work: repositories sharing a transaction."""
+    """One unit of work: repositories sharing a transaction.
+
+    Interactive: the caller reads, decides and writes across awaits inside one block. Its
+    reads see its own writes; others see none of them before ``commit``, and all of them
+    after; every read sees at least what other transactions committed before it started
+    (READ COMMITTED or stronger). A store without interactive transactions meets this by
+    keeping the block's writes aside and applying them at once on ``commit``."""
 
     @property
     def tasks(self) -> TaskRepository: ...
@@ -224,7 +249,9 @@ class Transaction(Protocol):
     def sessions(self) -> SessionRepository: ...
 
     async def commit(self) -> None:
-        """Make the work durable. Leaving the block without it rolls everything back."""
+        """Make the work durable, all of it or none (``Conflict`` when it clashed with a
+        concurrent transaction). Leaving the block without it, or by an exception, discards
+        everything."""
         ...
 
 
@@ -232,7 +259,8 @@ class UnitOfWork(Protocol):
     """Opens transactions. ``async with uow.begin() as tx: ...; await tx.commit()``."""
 
     def begin(self) -> AbstractAsyncContextManager[Transaction]:
-        """A new transaction; connections are held only inside the block."""
+        """A new transaction; connections are held only inside the block. An unreachable
+        database raises ``StorageUnavailable`` (a 503), at the latest on first use."""
         ...
 
 

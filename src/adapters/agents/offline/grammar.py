@@ -96,7 +96,7 @@ class Grammar:
         return parse_target(phrase, self.quotes, self.now, self.zone)
 
     def classify(self, clause: str) -> str:
-        """What a clause is, for splitting a sentence (see ``offline_text.Classify``)."""
+        """What a clause is, for splitting a sentence (see ``text.Classify``)."""
         command = self.parse(clause)
         if isinstance(command, Add):
             return "add"

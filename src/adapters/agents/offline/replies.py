@@ -1,5 +1,5 @@
 """The offline agent's sentences. Every task is named ``#id "title"`` with the id before any
-text a user wrote, so later turns can read back which tasks a reply named (offline_memory)."""
+text a user wrote, so later turns can read back which tasks a reply named (``memory``)."""
 
 from __future__ import annotations
 
