@@ -35,7 +35,7 @@ def backend_for(url: str) -> StorageBackend:
     for backend in installed_backends():
         if scheme and scheme in backend.schemes:
             return backend
-    given = f"a {scheme}:// URL" if scheme else "no SCHEME://... URL"
+    given = f"{scheme}:// URLs" if scheme else "URLs without a SCHEME://"
     raise UnsupportedDatabaseUrl(
         f"DATABASE_URL: no installed storage backend serves {given}. Installed: {describe_installed()} "
         "(a backend package registers itself under the todo_chatbot.storage entry points; see docs/storage.md)"
