@@ -1,1 +1,1 @@
-"""application.chat."""
+"""The chat use cases: a turn (``send``), conversations and their history."""

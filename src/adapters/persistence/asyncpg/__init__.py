@@ -1,1 +1,1 @@
-"""adapters.persistence.asyncpg."""
+"""The built-in PostgreSQL storage backend: constant SQL on an asyncpg pool (``backend.backend``)."""

@@ -1,1 +1,1 @@
-"""adapters.persistence.schema."""
+"""The schema the SQL backends share: table definitions, row mapping and the Alembic runner."""
