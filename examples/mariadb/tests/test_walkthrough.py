@@ -38,7 +38,7 @@ def server(mariadb: MariaDb, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     url = f"http://127.0.0.1:{port}"
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BETTER_AUTH_"))},
-        "DATABASE_URL": mariadb.url("todo_walkthrough").replace("mysql+asyncmy://", "mariadb://"),
+        "DATABASE_URL": mariadb.url("todo_walkthrough"),  # mysql+asyncmy://todo:todo@127.0.0.1:PORT/...
         "PORT": str(port),
         "PUBLIC_URL": url,
         "AUTH_SIGNING_KEY_FILE": str(workdir / "signing-key.pem"),

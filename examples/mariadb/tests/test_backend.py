@@ -9,7 +9,12 @@ import ast
 import sys
 from pathlib import Path
 
+import pytest
 import todo_chatbot_mariadb
+from todo_chatbot_mariadb.backend import backend
+
+from adapters.persistence.registry import backend_for
+from application.errors import UnsupportedDatabaseUrl
 
 ALLOWED_OF_THE_SERVER = (
     "domain",
@@ -43,3 +48,18 @@ def test_the_backend_imports_only_the_core_the_sql_base_and_its_own_modules() ->
         and not module.startswith(ALLOWED_OF_THE_SERVER)
     }
     assert outside == set()
+
+
+@pytest.mark.parametrize("scheme", ["mysql", "mysql+asyncmy", "mariadb", "mariadb+asyncmy", "MySQL"])
+def test_the_server_finds_the_backend_by_any_of_its_schemes(scheme: str) -> None:
+    url = f"{scheme}://todo:s3cret@db.internal:3306/todo"
+    assert backend_for(url) is backend
+    backend.check_url(url)
+    assert backend.async_url(url).startswith("mysql+asyncmy://todo:s3cret@db.internal:3306/todo?charset=utf8mb4")
+
+
+def test_a_url_without_a_database_is_refused_without_the_password() -> None:
+    with pytest.raises(UnsupportedDatabaseUrl) as caught:
+        backend.check_url("mysql://todo:s3cret@db.internal:3306")
+    assert "DATABASE_URL" in str(caught.value)
+    assert "s3cret" not in str(caught.value)
