@@ -1,7 +1,7 @@
 """Ports: what the core needs from the outside world, as Protocols the adapters fill.
 
-One module per concern (storage, auth, limits, agents, clock); every name is also
-importable from ``application.ports``.
+One module per concern (storage and its queries, storage backends, auth, limits, agents,
+clock); every name is also importable from ``application.ports``.
 """
 
 from application.ports.agents import (
@@ -18,22 +18,17 @@ from application.ports.auth import PasswordHasher, Principal, TokenIssuer, Token
 from application.ports.backends import STORAGE_ENTRY_POINTS, SchemaManager, Storage, StorageBackend
 from application.ports.clock import Clock
 from application.ports.limits import RateDecision, RateLimiter
+from application.ports.queries import ID_MAX, SortKey, TaskQuery, TaskSort, TaskStatus, storable_number
 from application.ports.storage import (
-    ID_MAX,
     AccountRepository,
     ConversationRepository,
     HealthProbe,
     IdempotencyRecord,
     IdempotencyRecords,
     SessionRepository,
-    SortKey,
-    TaskQuery,
     TaskRepository,
-    TaskSort,
-    TaskStatus,
     Transaction,
     UnitOfWork,
-    storable_number,
 )
 
 __all__ = [
