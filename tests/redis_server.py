@@ -34,9 +34,16 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def stall(self, seconds: float) -> None:
-        """Keep the server busy for ``seconds`` (``DEBUG SLEEP``: a slow Redis), without waiting."""
+        """Make the server answer no client for ``seconds`` (a slow Redis), from now on.
+
+        ``CLIENT PAUSE ... ALL`` is acknowledged once the pause is in force, so the next
+        command of any other client is known to wait (``DEBUG SLEEP`` sent without an answer
+        could still be queued behind it).
+        """
         sock = socket.create_connection(("127.0.0.1", self.port), timeout=5)
-        sock.sendall(f"DEBUG SLEEP {seconds}\r\n".encode())
+        sock.sendall(f"CLIENT PAUSE {int(seconds * 1000)} ALL\r\n".encode())
+        if not sock.recv(16).startswith(b"+OK"):
+            raise RuntimeError("redis-server refused CLIENT PAUSE")
         self._stalls.append(sock)
 
     def stop(self) -> None:
@@ -68,7 +75,7 @@ def start_redis() -> RedisServer:
     workdir = Path(tempfile.mkdtemp(prefix="todo-redis-"))
     port = _free_port()
     command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-               "--dir", str(workdir), "--enable-debug-command", "local"]  # fmt: skip
+               "--dir", str(workdir)]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + START_TIMEOUT
     while not _ping(port):

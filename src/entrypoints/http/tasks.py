@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, HttpMethod, Request, Response, delete, get, patch, post, route
+import msgspec
+from litestar import Controller, HttpMethod, MediaType, Request, Response, delete, get, patch, post, route
 from litestar.params import FromPath
+from litestar.response.base import ASGIResponse
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from application.errors import ValidationError
@@ -26,6 +28,7 @@ TASK_OPERATIONS = ("get_task", "update_task_patch", "toggle_task", "delete_task"
 WRITES = (400, 413)
 
 MAX_IDEMPOTENCY_KEY = 255
+_encode = msgspec.json.Encoder().encode
 
 
 serves(ListTasks, AddTask, GetTask, UpdateTask, ToggleTask, DeleteTask, RestoreTask, ListTags)
@@ -37,13 +40,19 @@ class TaskController(Controller):
     path = "/api/{user_id:str}"
     tags = ["tasks"]  # noqa: RUF012
 
-    @get("/tasks", opt=documented(query=TaskFilter, headers=[ZONE_HEADER], errors=AUTHENTICATED))
-    async def list_tasks(self, request: Request[Any, Any, Any], user_id: FromPath[str]) -> TaskPage:
+    @get(
+        "/tasks",
+        opt=documented(query=TaskFilter, headers=[ZONE_HEADER], errors=AUTHENTICATED, response=TaskPage),
+    )
+    async def list_tasks(self, request: Request[Any, Any, Any], user_id: FromPath[str]) -> ASGIResponse:
         """List tasks: filter by status, priority, tag, text, due range or overdue; sort; page by cursor."""
         caller = await caller_of(request, user_id)
         query = read_query(request.scope, TaskFilter)
         zone = request_zone(request.scope)
-        return await caller.use(ListTasks).execute(caller.owner_id, query, zone, field_prefix="query")
+        page = await caller.use(ListTasks).execute(caller.owner_id, query, zone, field_prefix="query")
+        # Encoded here: the page is the hottest answer, and Litestar's response object and
+        # serialisation cost ~10 us of it (measured); the document still names TaskPage.
+        return ASGIResponse(body=_encode(page), media_type=MediaType.JSON)
 
     @post(
         "/tasks",
