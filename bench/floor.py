@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 import asyncpg
 import msgspec
 
-from adapters.persistence.rows import TASK_COLUMNS, VIEW_COLUMNS
+from adapters.persistence.schema.rows import TASK_COLUMNS, VIEW_COLUMNS
 
 COLUMNS = ", ".join(TASK_COLUMNS)
 LIST_SQL = (

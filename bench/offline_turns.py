@@ -34,11 +34,11 @@ _WORDS = ("buy", "call", "write", "book", "pay", "water", "fix", "review", "plan
 async def _measure(turns: int, dsn: str, user: str) -> float:
     from datetime import UTC
 
-    from adapters.agents.offline import OfflineChatAgent
+    from adapters.agents.offline.agent import OfflineChatAgent
     from adapters.clock import SystemClock
-    from adapters.persistence.asyncpg_uow import AsyncpgUnitOfWork, create_asyncpg_pool
-    from application.chat import SendChatMessage
-    from application.chat_schemas import ChatRequest
+    from adapters.persistence.asyncpg.uow import AsyncpgUnitOfWork, create_asyncpg_pool
+    from application.chat.schemas import ChatRequest
+    from application.chat.send import SendChatMessage
     from application.schemas import NewTask
     from application.validation import convert
     from tests.fakes import task_operations, task_tools

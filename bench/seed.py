@@ -1,7 +1,7 @@
 """The bench data set, written straight into the project's tables with COPY.
 
 1,000 users x 100 tasks, plus one user with 100,000 tasks. Rows go through the same
-mapping the app writes (``adapters.persistence.rows.task_values``, which derives
+mapping the app writes (``adapters.persistence.schema.rows.task_values``, which derives
 ``title_key``, ``search_text``, ``due_key``...), so every column is what the app would
 have stored: ``users.last_task_number`` equals each user's task count, and ``task_tags``
 holds one row per tag of each live task.
@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
 
-from adapters.persistence.models import tasks as tasks_table
-from adapters.persistence.rows import tag_rows, task_values
+from adapters.persistence.schema.models import tasks as tasks_table
+from adapters.persistence.schema.rows import tag_rows, task_values
 from domain.recurrence import Recurrence
 from domain.tasks import Priority, Task
 

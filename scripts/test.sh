@@ -56,13 +56,16 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
+# The third storage backend, a separate package installed beside the server (docs/storage.md).
+.venv/bin/python -m pip install -q --disable-pip-version-check ./examples/mariadb
 export PATH="$PWD/.venv/bin:$PATH"
 
 phase "ruff"
-ruff check src tests bench migrations
-ruff format --check src tests bench migrations
+ruff check src tests bench migrations examples
+ruff format --check src tests bench migrations examples
 phase "mypy --strict"
 mypy
+mypy --strict examples/mariadb/src
 phase "import-linter"
 lint-imports
 
@@ -88,6 +91,12 @@ wait_for "$npm_pid" var/npm.log
 if [ $# -eq 0 ]; then
   phase "pytest: contract, integration, end-to-end"
   coverage run -m pytest tests --ignore=tests/unit -q
+  phase "pytest: the storage conformance kit on every built-in backend"
+  coverage run -m pytest -p adapters.persistence.contract.plugin -p tests.storage_kit \
+    --pyargs adapters.persistence.contract -q
+  phase "pytest: the MariaDB backend of examples/ (the kit, then the server on it)"
+  (cd examples/mariadb && python -m pytest -p adapters.persistence.contract.plugin \
+    --pyargs adapters.persistence.contract tests -q -p no:cacheprovider)
 else
   phase "pytest $*"
   coverage run -m pytest "$@"

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from adapters.persistence.urls import async_database_url
+from adapters.persistence.asyncpg.urls import async_database_url
 from tests.fakes import FixedClock, InMemoryUnitOfWork
 from tests.postgres import create_database, drop_databases, start_cluster
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from application.due_keys import effective_due_key
 from application.errors import Conflict, InvalidToken
-from application.metrics import AgentKind, ChatOutcome, LimitName, TaskOperation
+from application.metrics import AgentKind, ChatOutcome, LimitName, PoolUsage, TaskOperation
 from application.ports import (
     AgentEvent,
     AgentReply,
@@ -22,6 +22,7 @@ from application.ports import (
     IdempotencyRecord,
     Principal,
     SortKey,
+    Storage,
     TaskQuery,
     TaskStatus,
     TextDelta,
@@ -298,6 +299,36 @@ class InMemoryHealthProbe:
 
     async def schema_is_ready(self) -> bool:
         return self.current
+
+
+class InMemorySchema:
+    """``SchemaManager`` of the in-memory store: it has no schema to migrate."""
+
+    def upgrade(self, revision: str = "head") -> None:
+        return None
+
+    def downgrade(self, revision: str) -> None:
+        return None
+
+    def current(self) -> str | None:
+        return "memory"
+
+
+class InMemoryBackend:
+    """``StorageBackend`` of the in-memory store (``memory://``): every ``open`` is empty."""
+
+    name = "in-memory fake"
+    schemes = ("memory",)
+
+    def check_url(self, url: str) -> None:
+        return None
+
+    @asynccontextmanager
+    async def open(self, url: str, *, pool_size: int, metrics: object) -> AsyncIterator[Storage]:
+        yield Storage(InMemoryUnitOfWork(), InMemoryHealthProbe(), lambda: PoolUsage(in_use=0, idle=0, waiting=0))
+
+    def schema(self, url: str) -> InMemorySchema:
+        return InMemorySchema()
 
 
 class StaticTokenVerifier:

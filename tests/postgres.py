@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from adapters.persistence import migrate
+from tests import storage as migrate
 
 
 def _pg_bin() -> Path:

@@ -14,7 +14,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from adapters.persistence.asyncpg_uow import AsyncpgUnitOfWork, create_asyncpg_pool
+from adapters.persistence.asyncpg.uow import AsyncpgUnitOfWork, create_asyncpg_pool
 from application.ports import IdempotencyRecord
 from domain.accounts import Account, Session
 from domain.conversations import Conversation, Message, Role, ToolCallRecord

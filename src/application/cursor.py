@@ -53,8 +53,8 @@ def _plausible_key(sort: str, key: SortKey) -> bool:
         return type(key) is int and -NO_DUE_KEY <= key <= NO_DUE_KEY
     if sort == TaskSort.PRIORITY:
         return type(key) is int and key in _PRIORITY_RANKS
-    # A lower-cased title can be longer than the title (a few letters lower-case to two).
-    return type(key) is str and len(key) <= 2 * TITLE_MAX and "\x00" not in key
+    # A case-folded title can be longer than the title (one letter folds to at most three).
+    return type(key) is str and len(key) <= 3 * TITLE_MAX and "\x00" not in key
 
 
 def encode_message_cursor(message_id: int) -> str:

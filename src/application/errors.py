@@ -33,6 +33,7 @@ __all__ = [
     "StorageUnavailable",
     "TaskNotFound",
     "Unavailable",
+    "UnsupportedDatabaseUrl",
     "ValidationError",
 ]
 
@@ -47,6 +48,11 @@ class Unavailable(DomainError):
 
 class StorageUnavailable(Unavailable):
     """The database cannot be reached."""
+
+
+class UnsupportedDatabaseUrl(ValueError):
+    """``DATABASE_URL`` names a database no installed backend serves, or one its backend
+    cannot use; the message names the problem, never the URL (it may hold a password)."""
 
 
 class AuthUnavailable(Unavailable):

@@ -18,7 +18,7 @@ def _key(sort: TaskSort, due: Due | None, priority: Priority, title: str, offset
     if sort is TaskSort.PRIORITY:
         return priority.rank
     if sort is TaskSort.TITLE:
-        return title.lower()
+        return title.casefold()
     return None
 
 

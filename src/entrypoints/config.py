@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from entrypoints.secrets import SecretFileError, with_secret_files
 
@@ -66,10 +66,6 @@ class Settings:
     rate_limit_per_ip: int = 100
     trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
     redis_url: str | None = field(default=None, repr=False)
-
-    @property
-    def is_postgres(self) -> bool:
-        return self.database_url.startswith(_POSTGRES_SCHEMES)
 
     @property
     def secure_cookies(self) -> bool:
@@ -133,32 +129,17 @@ def _url(env: Mapping[str, str], name: str) -> str | None:
     return raw.rstrip("/")
 
 
-_POSTGRES_SCHEMES = ("postgresql+asyncpg://", "postgresql://", "postgres://")
-_SQLITE_SCHEMES = ("sqlite+aiosqlite:///", "sqlite:///")
-
-
 def check_database_url(raw: str) -> str:
-    """The URL as given, once it names a database this server can use (the storage adapters
-    own its spelling). Messages name the variable, never the URL: it may hold a password."""
+    """The URL as given once it looks like one (``SCHEME://...``). Which schemes are served,
+    and what else a URL needs, is for the installed storage backends to say (checked at start
+    by ``ioc.check_storage``). Messages name the variable, never the URL: it may hold a password."""
     url = raw.strip()
-    if url.startswith(_POSTGRES_SCHEMES):
-        parts = urlsplit(url)
-        if not parts.hostname and "host=" not in parts.query:
-            raise ConfigError("DATABASE_URL has no host")
-        if "require" in parse_qs(parts.query).get("channel_binding", []):
-            raise ConfigError(
-                "DATABASE_URL asks for channel_binding=require, which the PostgreSQL driver (asyncpg) cannot do; "
-                "remove it (sslmode=verify-full still authenticates the server)"
-            )
-        return url
-    if url.startswith(_SQLITE_SCHEMES) and url.split(":///", 1)[1]:
-        return url
-    scheme = urlsplit(url).scheme if "://" in url else ""
-    given = f"; got a {scheme}:// URL" if scheme else ""
-    raise ConfigError(
-        "DATABASE_URL must be postgresql://USER:PASSWORD@HOST/DB (or postgresql+asyncpg://, postgres://) "
-        f"or sqlite+aiosqlite:///PATH{given}"
-    )
+    scheme, separator, rest = url.partition("://")
+    if not separator or not scheme or not rest:
+        raise ConfigError(
+            "DATABASE_URL must be a database URL such as postgresql://USER:PASSWORD@HOST/DB or sqlite+aiosqlite:///PATH"
+        )
+    return url
 
 
 def _model(env: Mapping[str, str]) -> ModelSettings | None:

@@ -7,14 +7,13 @@ request state (each opens its own transaction), so requests need no container of
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from dishka import AsyncContainer, Provider, Scope, from_context, make_async_container, provide, provide_all
 from prometheus_client import CollectorRegistry
 
-from adapters.agents.offline import OfflineChatAgent
-from adapters.agents.openai_agent import create_openai_agent
+from adapters.agents.offline.agent import OfflineChatAgent
+from adapters.agents.openai.agent import create_openai_agent
 from adapters.auth import (
     Argon2PasswordHasher,
     Ed25519TokenIssuer,
@@ -26,15 +25,11 @@ from adapters.clock import SystemClock
 from adapters.limits import InProcessRateLimiter
 from adapters.limits.redis_store import redis_rate_limiter
 from adapters.metrics import PrometheusMetrics
-from adapters.persistence import migrate
-from adapters.persistence.asyncpg_uow import AsyncpgHealthProbe, AsyncpgUnitOfWork, create_asyncpg_pool
-from adapters.persistence.engine import create_engine
-from adapters.persistence.health import SqlHealthProbe
-from adapters.persistence.sql_uow import SqlUnitOfWork
-from adapters.persistence.urls import UnsupportedDatabaseUrl, database_target
+from adapters.persistence.registry import backend_for, check_database_url
 from application.accounts import CurrentSession, IssueSessionToken, SignIn, SignOut, SignUp
-from application.chat import SendChatMessage
-from application.chat_conversations import DeleteConversation, GetConversation, ListConversations
+from application.chat.conversations import DeleteConversation, GetConversation, ListConversations
+from application.chat.send import SendChatMessage
+from application.errors import UnsupportedDatabaseUrl
 from application.limits import AuthAttemptLimits, ChatRateLimiter, RequestRateLimit
 from application.metrics import AgentKind, Metrics
 from application.ports import (
@@ -43,6 +38,7 @@ from application.ports import (
     HealthProbe,
     PasswordHasher,
     RateLimiter,
+    Storage,
     TokenIssuer,
     TokenVerifier,
     UnitOfWork,
@@ -81,17 +77,9 @@ class CoreProvider(Provider):
         return TaskTools(operations)
 
 
-@dataclass(frozen=True, slots=True)
-class Storage:
-    """The configured database's unit of work and health probe."""
-
-    unit_of_work: UnitOfWork
-    health: HealthProbe
-
-
 class PersistenceProvider(Provider):
-    """PostgreSQL: constant SQL on an asyncpg pool (the hot path). SQLite: SQLAlchemy Core.
-    Both pass the same repository contract suite."""
+    """The storage backend serving ``DATABASE_URL``'s scheme (an installed plug-in: the
+    built-in PostgreSQL and SQLite ones, or another package's; see docs/storage.md)."""
 
     scope = Scope.APP
 
@@ -100,22 +88,10 @@ class PersistenceProvider(Provider):
         self, settings: Settings, metrics: Metrics, exporter: PrometheusMetrics
     ) -> AsyncIterator[Storage]:
         # Failures are counted through the port; the exporter reads the pool when scraped.
-        if settings.is_postgres:
-            pool = await create_asyncpg_pool(settings.database_url, settings.db_pool_size)
-            try:
-                pg_uow = AsyncpgUnitOfWork(pool, metrics)
-                exporter.watch_pool(pg_uow.pool_usage)
-                yield Storage(pg_uow, AsyncpgHealthProbe(pool, metrics=metrics))
-            finally:
-                await pool.close()
-            return
-        engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
-        try:
-            sql_uow = SqlUnitOfWork(engine, metrics)
-            exporter.watch_pool(sql_uow.pool_usage)
-            yield Storage(sql_uow, SqlHealthProbe(engine, metrics=metrics))
-        finally:
-            await engine.dispose()
+        url = settings.database_url
+        async with backend_for(url).open(url, pool_size=settings.db_pool_size, metrics=metrics) as storage:
+            exporter.watch_pool(storage.pool_usage)
+            yield storage
 
     @provide
     def unit_of_work(self, storage: Storage) -> UnitOfWork:
@@ -273,9 +249,10 @@ def make_container(settings: Settings, *overrides: Provider) -> AsyncContainer:
 
 
 def check_storage(settings: Settings) -> None:
-    """Refuse a database URL the storage adapters cannot honour (``ConfigError``, no password)."""
+    """Refuse a database URL no installed backend serves, or its backend refuses
+    (``ConfigError`` naming the installed backends, never the password)."""
     try:
-        database_target(settings.database_url)
+        check_database_url(settings.database_url)
     except UnsupportedDatabaseUrl as exc:
         raise ConfigError(str(exc)) from None
 
@@ -300,17 +277,17 @@ def issue_token(settings: Settings, user_id: str, ttl_seconds: int) -> str:
 
 def upgrade_database(settings: Settings, revision: str = "head") -> None:
     """Migrate the configured database up to ``revision`` (call outside an event loop)."""
-    migrate.upgrade(settings.database_url, revision)
+    backend_for(settings.database_url).schema(settings.database_url).upgrade(revision)
 
 
 def downgrade_database(settings: Settings, revision: str) -> None:
     """Migrate the configured database down to ``revision``."""
-    migrate.downgrade(settings.database_url, revision)
+    backend_for(settings.database_url).schema(settings.database_url).downgrade(revision)
 
 
 def current_revision(settings: Settings) -> str | None:
     """The database's current migration, or None when it has none."""
-    return migrate.current(settings.database_url)
+    return backend_for(settings.database_url).schema(settings.database_url).current()
 
 
 async def purge_trash(settings: Settings) -> int:

@@ -72,6 +72,15 @@ def test_bad_configuration_exits_2_with_a_message(tmp_path: Path) -> None:
     assert "AUTH_SIGNING_KEY_FILE" in prod.stderr
 
 
+def test_an_unknown_database_scheme_exits_2_listing_the_installed_backends(tmp_path: Path) -> None:
+    result = cli(tmp_path, "migrate", DATABASE_URL="oracle://admin:s3cret@db.internal/todo")
+    assert result.returncode == 2
+    assert "no installed storage backend serves oracle:// URLs" in result.stderr
+    assert "PostgreSQL (asyncpg): postgresql" in result.stderr
+    assert "SQLite (aiosqlite): sqlite" in result.stderr
+    assert "s3cret" not in result.stderr
+
+
 def test_keygen_writes_a_private_key_once(tmp_path: Path) -> None:
     target = tmp_path / "prod-key.pem"
     assert cli(tmp_path, "keygen", str(target)).returncode == 0

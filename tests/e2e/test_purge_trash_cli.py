@@ -8,38 +8,28 @@ from pathlib import Path
 
 import pytest
 
-from adapters.persistence import migrate
-from adapters.persistence.engine import create_engine
-from adapters.persistence.sql_uow import SqlUnitOfWork
 from domain.tasks import Task
+from tests import storage as migrate
 from tests.e2e.test_cli import cli
 
 pytestmark = pytest.mark.e2e
 
 
 async def _store(url: str, trashed_days_ago: list[int | None]) -> None:
-    engine = create_engine(url, pool_size=1)
     now = datetime.now(UTC)
-    try:
-        async with SqlUnitOfWork(engine).begin() as tx:
-            for index, days in enumerate(trashed_days_ago):
-                task = Task(owner_id="alice", number=0, title=f"task {index}", created_at=now, updated_at=now)
-                if days is not None:
-                    task.trash(now - timedelta(days=days))
-                await tx.tasks.add(task)
-            await tx.commit()
-    finally:
-        await engine.dispose()
+    async with migrate.opened(url, pool_size=1) as storage, storage.unit_of_work.begin() as tx:
+        for index, days in enumerate(trashed_days_ago):
+            task = Task(owner_id="alice", number=0, title=f"task {index}", created_at=now, updated_at=now)
+            if days is not None:
+                task.trash(now - timedelta(days=days))
+            await tx.tasks.add(task)
+        await tx.commit()
 
 
 async def _numbers_left(url: str) -> tuple[list[int], list[int]]:
-    engine = create_engine(url, pool_size=1)
-    try:
-        async with SqlUnitOfWork(engine).begin() as tx:
-            trashed = [n for n in range(1, 5) if await tx.tasks.get_trashed("alice", n)]
-            live = [n for n in range(1, 5) if await tx.tasks.get("alice", n)]
-    finally:
-        await engine.dispose()
+    async with migrate.opened(url, pool_size=1) as storage, storage.unit_of_work.begin() as tx:
+        trashed = [n for n in range(1, 5) if await tx.tasks.get_trashed("alice", n)]
+        live = [n for n in range(1, 5) if await tx.tasks.get("alice", n)]
     return trashed, live
 
 

@@ -18,9 +18,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from adapters.persistence import migrate
-from adapters.persistence.models import metadata
+from adapters.persistence.schema import migrate as schema_migrate
+from adapters.persistence.schema.models import metadata
 from application.errors import StorageUnavailable
+from tests import storage as migrate
 from tests.postgres import create_empty_database
 
 REPO = Path(__file__).resolve().parents[2]
@@ -95,11 +96,11 @@ def test_an_installed_wheel_uses_its_packaged_migrations(tmp_path: Path, monkeyp
     package = tmp_path / "site-packages" / "adapters" / "persistence"
     (package / "migrations").mkdir(parents=True)
     (package / "migrations" / "env.py").write_text("")
-    monkeypatch.setattr(migrate, "__file__", str(package / "migrate.py"))
-    assert migrate.migrations_directory() == package / "migrations"
+    monkeypatch.setattr(schema_migrate, "__file__", str(package / "schema" / "migrate.py"))
+    assert schema_migrate.migrations_directory() == package / "migrations"
     (package / "migrations" / "env.py").unlink()
     with pytest.raises(FileNotFoundError):
-        migrate.migrations_directory()
+        schema_migrate.migrations_directory()
 
 
 def test_an_unreachable_database_is_storage_unavailable() -> None:
@@ -137,8 +138,7 @@ _ACCOUNT = (
 
 
 def test_accounts_step_down_and_up_keeps_the_older_rows(empty_url: str) -> None:
-    migrate.upgrade(empty_url)
-    assert migrate.head() == "0002"
+    migrate.upgrade(empty_url, "0002")
     _inspect(empty_url, _write([_USER.format(id="u1"), _ACCOUNT.format(id="u1")]))
     with pytest.raises(Exception, match=r"(?i)unique"):  # one account per e-mail
         _inspect(empty_url, _write([_USER.format(id="u2"), _ACCOUNT.format(id="u2")]))
@@ -150,3 +150,24 @@ def test_accounts_step_down_and_up_keeps_the_older_rows(empty_url: str) -> None:
     migrate.upgrade(empty_url)
     assert _inspect(empty_url, _tables) == TABLES
     assert _inspect(empty_url, _rows("SELECT count(*) FROM accounts")) == [(0,)]
+
+
+_TASK = (
+    "INSERT INTO tasks (owner_id, number, title, title_key, search_text, priority, tags, recurrence, completed, "
+    "created_at, updated_at) VALUES ('u1', {n}, '{title}', '{key}', '', 1, '[]', 'none', false, "
+    "'2026-11-24 10:00:00+00:00', '2026-11-24 10:00:00+00:00')"
+)
+
+
+def test_title_keys_become_case_folded_and_back(empty_url: str) -> None:
+    migrate.upgrade(empty_url, "0002")
+    titles = {1: "Straße", 2: "Plain", 3: "ΣΊΣΥΦΟΣ"}
+    rows = [_TASK.format(n=n, title=title, key=title.lower()) for n, title in titles.items()]
+    _inspect(empty_url, _write([_USER.format(id="u1"), *rows]))
+    keys = _rows("SELECT number, title_key FROM tasks ORDER BY number")
+
+    migrate.upgrade(empty_url)
+    assert migrate.head() == "0003"
+    assert _inspect(empty_url, keys) == [(n, title.casefold()) for n, title in titles.items()]
+    migrate.downgrade(empty_url, "0002")
+    assert _inspect(empty_url, keys) == [(n, title.lower()) for n, title in titles.items()]

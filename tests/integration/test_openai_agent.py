@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from openai import AsyncOpenAI
 
-from adapters.agents.openai_agent import OpenAIChatAgent
-from application.chat import SendChatMessage
-from application.chat_schemas import ChatRequest
+from adapters.agents.openai.agent import OpenAIChatAgent
+from application.chat.schemas import ChatRequest
+from application.chat.send import SendChatMessage
 from application.ports import TextDelta, ToolCallEvent, ToolResultEvent
 from application.schemas import NewTask
 from application.tasks import AddTask
@@ -194,7 +194,7 @@ def test_an_unknown_api_style_is_refused() -> None:
 
 
 def test_the_factory_sets_the_timeout_and_leaves_retries_to_the_agent() -> None:
-    from adapters.agents.openai_agent import create_openai_agent
+    from adapters.agents.openai.agent import create_openai_agent
 
     agent = create_openai_agent(api_key=None, base_url="http://127.0.0.1:9/v1", model="m", api_style="responses",
                                 timeout_seconds=7, max_retries=3, max_steps=5)  # fmt: skip

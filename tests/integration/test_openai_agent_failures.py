@@ -8,10 +8,10 @@ import socket
 import pytest
 from openai import AsyncOpenAI
 
-from adapters.agents.circuit import CircuitBreaker
-from adapters.agents.openai_agent import OpenAIChatAgent
-from application.chat import SendChatMessage
-from application.chat_schemas import ChatRequest
+from adapters.agents.openai.agent import OpenAIChatAgent
+from adapters.agents.openai.circuit import CircuitBreaker
+from application.chat.schemas import ChatRequest
+from application.chat.send import SendChatMessage
 from application.errors import AgentUnavailable
 from application.ports import TextDelta
 from tests.fake_model import Cut, Fail, FakeModelServer, Hang, Reply

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from openai import AsyncOpenAI
 
-from adapters.agents.circuit import CircuitBreaker
-from adapters.agents.openai_agent import OpenAIChatAgent, create_openai_agent
-from application.chat import SendChatMessage
-from application.chat_schemas import ChatRequest
+from adapters.agents.openai.agent import OpenAIChatAgent, create_openai_agent
+from adapters.agents.openai.circuit import CircuitBreaker
+from application.chat.schemas import ChatRequest
+from application.chat.send import SendChatMessage
 from application.errors import AgentUnavailable
 from tests.fake_model import Fail, FakeModelServer, Hang, Reply
 from tests.fakes import FixedClock, InMemoryMetrics, InMemoryUnitOfWork, task_tools

@@ -1,4 +1,4 @@
-"""The SQL adapters' plumbing: engine settings, error translation, health, recovery."""
+"""The storage backends' plumbing: engine settings, error translation, health, recovery."""
 
 from __future__ import annotations
 
@@ -11,22 +11,26 @@ import asyncpg
 import pytest
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from adapters.persistence import migrate
-from adapters.persistence.engine import create_engine, translate
-from adapters.persistence.health import SqlHealthProbe
-from adapters.persistence.sql_uow import SqlUnitOfWork
-from adapters.persistence.urls import async_database_url
+from adapters.persistence.asyncpg import errors as asyncpg_errors
+from adapters.persistence.asyncpg.urls import async_database_url
+from adapters.persistence.contract.builders import T0, new_task
+from adapters.persistence.sqlalchemy.engine import translate
+from adapters.persistence.sqlalchemy.sqlite import async_sqlite_url
+from adapters.persistence.sqlalchemy.sqlite import backend as sqlite_backend
 from application.errors import Conflict, StorageUnavailable
 from domain.conversations import Message, Role
-from tests.contract.builders import T0, new_task
+from tests import storage as migrate
 from tests.postgres import create_empty_database, drop_connections
 
 CLOSED_PORT_URL = "postgresql+asyncpg://nobody@127.0.0.1:9/nothing"
 
 
 async def test_sqlite_engine_creates_its_directory_and_enables_wal_and_foreign_keys(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path / 'a' / 'b' / 'todo.db'}", pool_size=2)
+    url = f"sqlite:///{tmp_path / 'a' / 'b' / 'todo.db'}"
+    sqlite_backend.prepare(url)
+    engine = sqlite_backend.create_engine(url, pool_size=2)
     try:
         async with engine.connect() as connection:
             assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
@@ -40,8 +44,8 @@ async def test_sqlite_engine_creates_its_directory_and_enables_wal_and_foreign_k
 def test_plain_urls_get_async_drivers() -> None:
     assert async_database_url("postgresql://u@h/db") == "postgresql+asyncpg://u@h/db"
     assert async_database_url("postgres://u@h/db") == "postgresql+asyncpg://u@h/db"
-    assert async_database_url("sqlite:///x.db") == "sqlite+aiosqlite:///x.db"
-    assert async_database_url("sqlite+aiosqlite:///x.db") == "sqlite+aiosqlite:///x.db"
+    assert async_sqlite_url("sqlite:///x.db") == "sqlite+aiosqlite:///x.db"
+    assert async_sqlite_url("sqlite+aiosqlite:///x.db") == "sqlite+aiosqlite:///x.db"
 
 
 def test_library_errors_translate_to_core_errors() -> None:
@@ -50,8 +54,10 @@ def test_library_errors_translate_to_core_errors() -> None:
     assert isinstance(translate(ConnectionRefusedError()), StorageUnavailable)
     assert isinstance(translate(TimeoutError()), StorageUnavailable)
     assert isinstance(translate(sa_exc.OperationalError("SELECT", {}, Exception("gone"))), StorageUnavailable)
-    assert isinstance(translate(asyncpg.CannotConnectNowError("starting up")), StorageUnavailable)
-    assert isinstance(translate(asyncpg.UniqueViolationError("duplicate")), Conflict)
+    assert isinstance(asyncpg_errors.translate(asyncpg.CannotConnectNowError("starting up")), StorageUnavailable)
+    assert isinstance(asyncpg_errors.translate(asyncpg.UniqueViolationError("duplicate")), Conflict)
+    assert isinstance(asyncpg_errors.translate(integrity), Conflict)
+    assert asyncpg_errors.translate(ValueError("ours")) is None
     invalidated = sa_exc.DBAPIError("SELECT", {}, Exception("closed"), connection_invalidated=True)
     assert isinstance(translate(invalidated), StorageUnavailable)
     assert translate(ValueError("ours")) is None
@@ -59,30 +65,25 @@ def test_library_errors_translate_to_core_errors() -> None:
 
 
 async def test_a_down_postgres_is_storage_unavailable_fast() -> None:
-    engine = create_engine(CLOSED_PORT_URL, pool_size=1)
     started = time.monotonic()
-    try:
+    async with migrate.opened(CLOSED_PORT_URL, pool_size=1) as storage:
         with pytest.raises(StorageUnavailable):
-            async with SqlUnitOfWork(engine).begin():
+            async with storage.unit_of_work.begin():
                 pass
         with pytest.raises(StorageUnavailable):
-            await SqlHealthProbe(engine).ping()
+            await storage.health.ping()
         with pytest.raises(StorageUnavailable):
-            await SqlHealthProbe(engine).schema_is_ready()
-    finally:
-        await engine.dispose()
+            await storage.health.schema_is_ready()
     assert time.monotonic() - started < 6
 
 
-async def test_a_silent_server_times_out_the_health_probe(silent_server_port: int) -> None:
-    engine = create_engine(f"postgresql+asyncpg://nobody@127.0.0.1:{silent_server_port}/nothing", pool_size=1)
-    started = time.monotonic()
+async def _execute(url: str, statement: str) -> None:
+    engine = create_async_engine(url)
     try:
-        with pytest.raises(StorageUnavailable):
-            await SqlHealthProbe(engine, timeout=0.3).ping()
+        async with engine.begin() as connection:
+            await connection.execute(text(statement))
     finally:
         await engine.dispose()
-    assert time.monotonic() - started < 2
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -94,40 +95,34 @@ async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
 
 
 async def test_health_probe_is_ready_at_head_or_a_newer_schema_never_behind(empty_url: str) -> None:
-    engine = create_engine(empty_url, pool_size=2)
-    probe = SqlHealthProbe(engine)
-    try:
+    async with migrate.opened(empty_url) as storage:
+        probe = storage.health
         await probe.ping()
         assert await probe.schema_is_ready() is False
         await asyncio.to_thread(migrate.upgrade, empty_url)
         assert await probe.schema_is_ready() is True
         await asyncio.to_thread(migrate.downgrade, empty_url, "-1")
         assert await probe.schema_is_ready() is False  # behind this release
-        async with engine.begin() as connection:  # a newer release migrated first (rollout)
-            await connection.execute(text("UPDATE alembic_version SET version_num = 'from_a_newer_release'"))
+        # A newer release migrated first (rollout).
+        await _execute(empty_url, "UPDATE alembic_version SET version_num = 'from_a_newer_release'")
         assert await probe.schema_is_ready() is True
-    finally:
-        await engine.dispose()
 
 
 async def test_foreign_key_violations_are_conflicts(empty_url: str) -> None:
     await asyncio.to_thread(migrate.upgrade, empty_url)
-    engine = create_engine(empty_url, pool_size=2)
-    try:
+    async with migrate.opened(empty_url) as storage:
+        uow = storage.unit_of_work
         with pytest.raises(Conflict):
-            async with SqlUnitOfWork(engine).begin() as tx:
+            async with uow.begin() as tx:
                 await tx.conversations.add_message("nobody", 1, Message(Role.USER, "hi", T0))
-        async with SqlUnitOfWork(engine).begin() as tx:  # the failed transaction left nothing behind
+        async with uow.begin() as tx:  # the failed transaction left nothing behind
             assert await tx.conversations.messages("nobody", 1, 10, None) == []
-    finally:
-        await engine.dispose()
 
 
 @pytest.mark.postgres
 async def test_service_resumes_after_the_server_drops_every_connection(postgres_database: str) -> None:
-    engine = create_engine(postgres_database, pool_size=2)
-    uow = SqlUnitOfWork(engine)
-    try:
+    async with migrate.opened(postgres_database) as storage:
+        uow = storage.unit_of_work
         async with uow.begin() as tx:
             await tx.tasks.add(new_task("alice", "before"))
             await tx.commit()
@@ -141,5 +136,3 @@ async def test_service_resumes_after_the_server_drops_every_connection(postgres_
                 outcomes.append("unavailable")
         assert outcomes[-1] == "before", outcomes
         assert outcomes.count("unavailable") <= 1, outcomes
-    finally:
-        await engine.dispose()

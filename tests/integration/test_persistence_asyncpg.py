@@ -9,23 +9,18 @@ from typing import Any
 
 import pytest
 
-from adapters.persistence import migrate
-from adapters.persistence.asyncpg_uow import (
+from adapters.persistence.asyncpg.uow import (
     AsyncpgHealthProbe,
     AsyncpgUnitOfWork,
     create_asyncpg_pool,
 )
+from adapters.persistence.contract.builders import T0, new_task
 from application.errors import Conflict, StorageUnavailable
 from domain.conversations import Message, Role
-from tests.contract.builders import T0, new_task
+from tests import storage as migrate
 from tests.postgres import create_empty_database, drop_connections
 
 pytestmark = pytest.mark.postgres
-
-
-async def test_a_pool_needs_a_postgresql_url() -> None:
-    with pytest.raises(ValueError, match="not a PostgreSQL URL"):
-        await create_asyncpg_pool("sqlite+aiosqlite:///x.db")
 
 
 @pytest.fixture

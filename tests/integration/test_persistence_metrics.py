@@ -12,13 +12,15 @@ import asyncpg
 import pytest
 from sqlalchemy import exc as sa_exc
 
-from adapters.persistence import migrate
-from adapters.persistence.asyncpg_uow import AsyncpgHealthProbe, AsyncpgUnitOfWork, create_asyncpg_pool
-from adapters.persistence.engine import create_engine, is_database_failure
-from adapters.persistence.health import SqlHealthProbe
-from adapters.persistence.sql_uow import SqlUnitOfWork
+from adapters.persistence.asyncpg.errors import is_database_failure
+from adapters.persistence.asyncpg.uow import AsyncpgHealthProbe, AsyncpgUnitOfWork, create_asyncpg_pool
+from adapters.persistence.sqlalchemy.dialect import SQLITE
+from adapters.persistence.sqlalchemy.health import SqlHealthProbe
+from adapters.persistence.sqlalchemy.sqlite import backend as sqlite_backend
+from adapters.persistence.sqlalchemy.uow import SqlUnitOfWork
 from application.errors import Conflict, StorageUnavailable, TaskNotFound
 from application.metrics import PoolUsage
+from tests import storage as migrate
 from tests.fakes import InMemoryMetrics
 
 
@@ -97,9 +99,9 @@ async def test_a_statement_the_database_refuses_counts_and_a_use_case_error_does
 async def test_sqlite_counts_library_errors_reports_its_pool_and_ignores_use_case_errors(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'todo.db'}"
     await asyncio.to_thread(migrate.upgrade, url)
-    engine = create_engine(url, pool_size=3)
+    engine = sqlite_backend.create_engine(url, pool_size=3)
     metrics = InMemoryMetrics()
-    uow = SqlUnitOfWork(engine, metrics)
+    uow = SqlUnitOfWork(engine, SQLITE, metrics)
     try:
         async with uow.begin() as tx:
             await tx.tasks.get("alice", 1)
@@ -119,13 +121,15 @@ async def test_sqlite_counts_library_errors_reports_its_pool_and_ignores_use_cas
 
 
 async def test_an_unreachable_sqlite_file_counts_for_blocks_and_pings(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'a-file' / 'todo.db'}")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'a-file' / 'todo.db'}"
+    sqlite_backend.prepare(url)
+    engine = sqlite_backend.create_engine(url, 10)
     (tmp_path / "a-file").rmdir()
     (tmp_path / "a-file").write_text("not a directory")
     metrics = InMemoryMetrics()
     try:
         with pytest.raises(StorageUnavailable):
-            async with SqlUnitOfWork(engine, metrics).begin():
+            async with SqlUnitOfWork(engine, SQLITE, metrics).begin():
                 pass
         with pytest.raises(StorageUnavailable):
             await SqlHealthProbe(engine, metrics=metrics).ping()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.persistence import migrate
+from tests import storage as migrate
 from tests.postgres import create_database
 from tests.runbook import ACCOUNT_TABLES, execute, libpq_url, piped, run_async, seed, snapshot
 
@@ -46,13 +46,13 @@ async def test_restore_brings_back_exactly_what_was_backed_up(postgres_url: str,
     assert (await run_async("todo-chatbot", "migrate", "current", DATABASE_URL=url)).stdout.strip() == migrate.head()
 
 
-async def test_one_step_downgrade_keeps_the_data_the_older_schema_holds(postgres_url: str) -> None:
+async def test_a_downgrade_keeps_the_data_the_older_schema_holds(postgres_url: str) -> None:
     url = create_database(postgres_url)
     await seed(url)
     before = await snapshot(url)
-    assert migrate.head() == "0002"  # accounts and sessions: what this downgrade takes away
+    assert migrate.head() == "0003"  # down to 0001 takes accounts and sessions away (0003 only rekeys titles)
 
-    down = await run_async("todo-chatbot", "migrate", "downgrade", "-1", DATABASE_URL=url)
+    down = await run_async("todo-chatbot", "migrate", "downgrade", "0001", DATABASE_URL=url)
     assert down.stdout.strip() == "database at 0001"
     downgraded = await snapshot(url)
     assert set(before) - set(downgraded) == ACCOUNT_TABLES
@@ -60,7 +60,7 @@ async def test_one_step_downgrade_keeps_the_data_the_older_schema_holds(postgres
     assert {table: downgraded[table] for table in kept} == {table: before[table] for table in kept}
 
     up = await run_async("todo-chatbot", "migrate", DATABASE_URL=url)
-    assert up.stdout.strip() == "database at 0002"
+    assert up.stdout.strip() == "database at 0003"
     upgraded = await snapshot(url)
     assert {table: upgraded[table] for table in ACCOUNT_TABLES} == {table: [] for table in ACCOUNT_TABLES}
     assert {table: upgraded[table] for table in set(before) - ACCOUNT_TABLES} == {

@@ -7,9 +7,9 @@ from typing import Any
 
 import msgspec
 
-from adapters.agents.offline import OfflineChatAgent
-from application.chat import SendChatMessage
-from application.chat_schemas import ChatRequest
+from adapters.agents.offline.agent import OfflineChatAgent
+from application.chat.schemas import ChatRequest
+from application.chat.send import SendChatMessage
 from application.schemas import NewTask, TaskFilter
 from application.tools import TaskOperations, TaskTools
 from application.validation import convert

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from application.chat import SendChatMessage
-from application.chat_conversations import DeleteConversation, GetConversation, ListConversations
-from application.chat_schemas import ChatRequest
+from application.chat.conversations import DeleteConversation, GetConversation, ListConversations
+from application.chat.schemas import ChatRequest
+from application.chat.send import SendChatMessage
 from application.errors import ConversationNotFound, ValidationError
 from application.tools import TaskTools
 from tests.fakes import FixedClock, InMemoryUnitOfWork, ScriptedChatAgent, ScriptedTurn

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from application.chat_history import HistoryBudget, bound_history, message_size
+from application.chat.history import HistoryBudget, bound_history, message_size
 from domain.conversations import Message, Role, ToolCallRecord
 
 NOW = datetime(2026, 11, 24, tzinfo=UTC)

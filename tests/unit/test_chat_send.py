@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from adapters.limits import InProcessRateLimiter
-from application.chat import SendChatMessage
-from application.chat_conversations import GetConversation
-from application.chat_history import HistoryBudget
-from application.chat_schemas import ChatAnswer, ChatRequest
+from application.chat.conversations import GetConversation
+from application.chat.history import HistoryBudget
+from application.chat.schemas import ChatAnswer, ChatRequest
+from application.chat.send import SendChatMessage
 from application.errors import AgentUnavailable, ConversationNotFound, RateLimited, ValidationError
 from application.limits import ChatRateLimiter
 from application.ports import AgentEvent, AgentTurn, TextDelta, ToolCallEvent, ToolResultEvent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.agents.circuit import CircuitBreaker
+from adapters.agents.openai.circuit import CircuitBreaker
 from application.errors import AgentUnavailable
 
 

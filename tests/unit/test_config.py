@@ -4,7 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from entrypoints.config import ApiStyle, ConfigError, load_settings
+from entrypoints.config import ApiStyle, ConfigError, Settings, load_settings
+from entrypoints.ioc import check_storage
+
+
+def _checked(raw: str) -> Settings:
+    """The settings of ``DATABASE_URL=raw`` once the storage backends accepted it (as at start)."""
+    settings = load_settings({"DATABASE_URL": raw})
+    check_storage(settings)
+    return settings
 
 
 def test_defaults_are_the_embedded_setup() -> None:
@@ -21,10 +29,8 @@ def test_defaults_are_the_embedded_setup() -> None:
 
 def test_plain_postgresql_urls_are_accepted() -> None:
     for raw in ["postgresql://u:p@db/todo", "postgres://u:p@db/todo", "postgresql+asyncpg://u:p@db/todo"]:
-        settings = load_settings({"DATABASE_URL": f" {raw} "})
-        assert settings.database_url == raw
-        assert settings.is_postgres
-    assert not load_settings({"DATABASE_URL": "sqlite:///x.db"}).is_postgres
+        assert _checked(f" {raw} ").database_url == raw
+    assert _checked("sqlite:///x.db").database_url == "sqlite:///x.db"
 
 
 @pytest.mark.parametrize(
@@ -42,7 +48,7 @@ def test_managed_postgresql_urls_are_accepted_as_given(raw: str) -> None:
 @pytest.mark.parametrize(
     "raw",
     [
-        "mysql://admin:s3cret@db/todo",
+        "oracle://admin:s3cret@db/todo",
         "postgresql://admin:s3cret@/todo",
         "postgresql://admin:s3cret@ep-1.neon.tech/db?sslmode=require&channel_binding=require",
         "s3cret",
@@ -50,16 +56,31 @@ def test_managed_postgresql_urls_are_accepted_as_given(raw: str) -> None:
 )
 def test_a_database_url_error_never_prints_the_password(raw: str) -> None:
     with pytest.raises(ConfigError) as caught:
-        load_settings({"DATABASE_URL": raw})
+        _checked(raw)
     assert "DATABASE_URL" in str(caught.value)
     assert "s3cret" not in str(caught.value)
+
+
+@pytest.mark.parametrize("raw", ["oracle://x/db", "postgresql:///nohost", "sqlite+aiosqlite:///"])
+def test_database_urls_the_backends_refuse_name_the_variable(raw: str) -> None:
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        _checked(raw)
+
+
+def test_an_unknown_scheme_lists_the_installed_backends() -> None:
+    with pytest.raises(ConfigError) as caught:
+        _checked("oracle://admin:s3cret@db/todo")
+    message = str(caught.value)
+    assert "oracle://" in message
+    assert "PostgreSQL (asyncpg): postgresql, postgresql+asyncpg, postgres" in message
+    assert "SQLite (aiosqlite): sqlite, sqlite+aiosqlite" in message
+    assert "s3cret" not in message
 
 
 @pytest.mark.parametrize(
     ("env", "names"),
     [
-        ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
-        ({"DATABASE_URL": "postgresql:///nohost"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "no url at all"}, "DATABASE_URL"),
         ({"BETTER_AUTH_SECRET": "short"}, "BETTER_AUTH_SECRET"),
         ({"PORT": "http"}, "PORT"),
         ({"PORT": "70000"}, "PORT"),

@@ -6,7 +6,7 @@ import ssl
 
 import pytest
 
-from adapters.persistence.urls import UnsupportedDatabaseUrl, database_target
+from adapters.persistence.asyncpg.urls import UnsupportedDatabaseUrl, database_target
 
 
 @pytest.mark.parametrize(
@@ -60,9 +60,3 @@ def test_unusable_tls_settings_are_refused_without_the_password(raw: str) -> Non
     with pytest.raises(UnsupportedDatabaseUrl) as caught:
         database_target(raw)
     assert "s3cret" not in str(caught.value)
-
-
-def test_sqlite_urls_pass_through() -> None:
-    target = database_target("sqlite:///x.db")
-    assert target.url.render_as_string() == "sqlite+aiosqlite:///x.db"
-    assert target.connect_args == {}

@@ -7,10 +7,10 @@ from datetime import UTC
 
 import pytest
 
-from adapters.agents.circuit import CircuitBreaker
+from adapters.agents.openai.circuit import CircuitBreaker
 from adapters.limits import InProcessRateLimiter
-from application.chat import SendChatMessage
-from application.chat_schemas import ChatRequest
+from application.chat.schemas import ChatRequest
+from application.chat.send import SendChatMessage
 from application.errors import AgentUnavailable, RateLimited, TaskNotFound
 from application.limits import AuthAttemptLimits, ChatRateLimiter
 from application.schemas import NewTask, TaskChanges

@@ -7,10 +7,10 @@ from datetime import UTC
 import msgspec
 import pytest
 
-from adapters.agents.offline import OfflineChatAgent
-from application.chat import BoundTools, SendChatMessage
-from application.chat_history import HistoryBudget
-from application.chat_schemas import ChatAnswer, ChatRequest
+from adapters.agents.offline.agent import OfflineChatAgent
+from application.chat.history import HistoryBudget
+from application.chat.schemas import ChatAnswer, ChatRequest
+from application.chat.send import BoundTools, SendChatMessage
 from application.ports import AgentReply, AgentTurn, TextDelta, ToolCallEvent, ToolResultEvent
 from application.schemas import NewTask, TaskFilter
 from application.tools import TaskOperations, TaskTools, ToolContext

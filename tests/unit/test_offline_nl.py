@@ -8,9 +8,9 @@ from typing import Any
 import msgspec
 import pytest
 
-from adapters.agents.offline import OfflineChatAgent
-from application.chat import SendChatMessage
-from application.chat_schemas import ChatRequest
+from adapters.agents.offline.agent import OfflineChatAgent
+from application.chat.schemas import ChatRequest
+from application.chat.send import SendChatMessage
 from application.schemas import NewTask, TaskFilter
 from application.tools import TaskOperations, TaskTools
 from application.validation import convert

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from adapters.agents.offline import parse_message
-from adapters.agents.offline_dates import describe_date, find_when
-from adapters.agents.offline_grammar import Act, Add, Ask, Chat, Command, Show, Undo, Unknown
-from adapters.agents.offline_match import forms, match, search_text
-from adapters.agents.offline_targets import Target
-from adapters.agents.offline_typos import fix_command, fix_date_word
+from adapters.agents.offline.agent import parse_message
+from adapters.agents.offline.dates import describe_date, find_when
+from adapters.agents.offline.grammar import Act, Add, Ask, Chat, Command, Show, Undo, Unknown
+from adapters.agents.offline.match import forms, match, search_text
+from adapters.agents.offline.targets import Target
+from adapters.agents.offline.typos import fix_command, fix_date_word
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)  # a Tuesday
 TODAY = NOW.date()

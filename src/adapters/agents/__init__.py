@@ -1,1 +1,1 @@
-"""adapters/agents."""
+"""Chat agents: ``offline`` (embedded) and ``openai`` (a language model)."""

@@ -12,9 +12,9 @@ from litestar.params import FromPath
 from litestar.response import Stream
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from application.chat import ChatTurn, SendChatMessage
-from application.chat_conversations import DeleteConversation, GetConversation, ListConversations
-from application.chat_schemas import ChatAnswer, ChatRequest, ConversationList, ConversationView, PageQuery
+from application.chat.conversations import DeleteConversation, GetConversation, ListConversations
+from application.chat.schemas import ChatAnswer, ChatRequest, ConversationList, ConversationView, PageQuery
+from application.chat.send import ChatTurn, SendChatMessage
 from application.errors import Unavailable
 from application.ports import TextDelta, ToolCallEvent, ToolResultEvent
 from entrypoints.http.deps import caller_of, read_body, read_query, serves

@@ -1,0 +1,1 @@
+"""The built-in PostgreSQL storage backend: constant SQL on an asyncpg pool (``backend.backend``)."""

@@ -1,0 +1,2 @@
+"""Storage on SQLAlchemy Core: the built-in SQLite backend and the base of other SQL databases
+(``backend.SqlBackend``, ``dialect.SqlDialect``)."""

@@ -1,0 +1,1 @@
+"""The chat use cases: a turn (``send``), conversations and their history."""
