@@ -2,59 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import asyncpg
 from sqlalchemy import exc as sa_exc
 
-from application.errors import Conflict, StorageUnavailable
+from adapters.persistence.errors import ErrorTable
 
-_UNAVAILABLE: tuple[type[BaseException], ...] = (
-    OSError,  # includes ConnectionRefusedError
-    TimeoutError,
-    sa_exc.OperationalError,
-    sa_exc.InterfaceError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
-    asyncpg.AdminShutdownError,
-    asyncpg.InternalClientError,  # e.g. a connection whose server went away mid-protocol
+ERRORS = ErrorTable(
+    unavailable=(
+        OSError,  # includes ConnectionRefusedError
+        TimeoutError,
+        sa_exc.OperationalError,
+        sa_exc.InterfaceError,
+        asyncpg.PostgresConnectionError,
+        asyncpg.InterfaceError,
+        asyncpg.CannotConnectNowError,
+        asyncpg.TooManyConnectionsError,
+        asyncpg.AdminShutdownError,
+        asyncpg.InternalClientError,  # e.g. a connection whose server went away mid-protocol
+    ),
+    conflict=(sa_exc.IntegrityError, asyncpg.IntegrityConstraintViolationError),
+    driver_errors=(sa_exc.SQLAlchemyError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError),
 )
-_CONFLICT: tuple[type[BaseException], ...] = (sa_exc.IntegrityError, asyncpg.IntegrityConstraintViolationError)
-_DRIVER_ERRORS: tuple[type[BaseException], ...] = (
-    sa_exc.SQLAlchemyError,
-    asyncpg.PostgresError,
-    asyncpg.InterfaceError,
-    asyncpg.InternalClientError,
-)
+translate = ERRORS.translate
+is_database_failure = ERRORS.is_database_failure
+translated_errors = ERRORS.translated_errors
 
-
-def translate(exc: BaseException) -> BaseException | None:
-    """The core error a library error stands for, or None when it is not ours to translate."""
-    if isinstance(exc, _CONFLICT):
-        return Conflict("the change clashes with data stored concurrently")
-    if isinstance(exc, _UNAVAILABLE) or (isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated):
-        return StorageUnavailable("database unavailable")
-    return None
-
-
-def is_database_failure(exc: BaseException) -> bool:
-    """Whether ``exc`` is the database failing (what ``todo_db_errors_total`` counts): it is
-    unreachable, or a library error that is not a conflict between concurrent writes."""
-    if isinstance(exc, StorageUnavailable):
-        return True
-    return isinstance(exc, _DRIVER_ERRORS) and not isinstance(translate(exc), Conflict)
-
-
-@contextmanager
-def translated_errors() -> Iterator[None]:
-    """Re-raise library errors as ``Conflict`` or ``StorageUnavailable``."""
-    try:
-        yield
-    except Exception as exc:
-        core = translate(exc)
-        if core is None:
-            raise
-        raise core from exc
+__all__ = ["ERRORS", "is_database_failure", "translate", "translated_errors"]
