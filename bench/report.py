@@ -119,8 +119,8 @@ class Report:
             return "", self._turns_goal(scenario, concurrency)
         middle = statistics.median(ratios)
         spread = ", ".join(f"{x:.2f}" for x in ratios)
-        cell = f"**{middle:.2f}** of {reference} ({spread})"
         target = RATIO_TARGETS.get((scenario, concurrency))
+        cell = f"**{_figure(middle, target)}** of {reference} ({spread})"
         goal = f"≥ {target} {'PASS' if middle >= target else 'FAIL'}" if target is not None else ""
         return cell, goal or self._turns_goal(scenario, concurrency)
 
@@ -182,7 +182,7 @@ class Report:
                 middle = statistics.median(ratios)
                 verdict = "PASS" if middle >= target else "FAIL"
                 lines.append(
-                    f"- {scenario} c={concurrency}: {middle:.2f} of the floor's {FLOOR_OF[scenario]} "
+                    f"- {scenario} c={concurrency}: {_figure(middle, target)} of the floor's {FLOOR_OF[scenario]} "
                     f"(target ≥ {target}) **{verdict}**"
                 )
         for scenario in ("list-50", "get", "toggle", "create"):
@@ -283,3 +283,12 @@ _ORDER = {
     CHAT_MODEL_TOOL: 4.2,
     "mcp list_tasks": 5,
 }
+
+
+def _figure(ratio: float, target: float | None) -> str:
+    """The ratio to two decimals, or more when two would read as the other verdict
+    (0.668 against 0.67 is a FAIL, not "0.67 FAIL")."""
+    digits = 2
+    while target is not None and digits < 6 and (round(ratio, digits) >= target) != (ratio >= target):
+        digits += 1
+    return f"{ratio:.{digits}f}"
