@@ -31,7 +31,16 @@ def format_due(due: DueValue) -> str:
 UNSET = msgspec.UNSET
 UnsetType = msgspec.UnsetType
 
-Title = Annotated[str, msgspec.Meta(min_length=1, max_length=TITLE_MAX, description="Short title, 1..200 characters.")]
+# Title and tag lengths count after trimming (the domain checks them): the decoder does not
+# bound them, the documented maxLength is the trimmed bound.
+Title = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        extra_json_schema={"maxLength": TITLE_MAX},
+        description="Short title, 1..200 characters after trimming.",
+    ),
+]
 Description = Annotated[str | None, msgspec.Meta(description="Longer notes, up to 4000 characters, or null.")]
 DUE_PATTERN = r"^\s*\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2}))?\s*$"
 DueText = Annotated[str, msgspec.Meta(extra_json_schema={"pattern": DUE_PATTERN})]
@@ -48,8 +57,11 @@ Due = Annotated[
     ),
 ]
 Tags = Annotated[
-    list[Annotated[str, msgspec.Meta(min_length=1, max_length=TAG_MAX)]],
-    msgspec.Meta(max_length=TAGS_MAX, description="Labels, case-insensitively unique, at most 20."),
+    list[Annotated[str, msgspec.Meta(min_length=1, extra_json_schema={"maxLength": TAG_MAX})]],
+    msgspec.Meta(
+        max_length=TAGS_MAX,
+        description="Labels, 1..50 characters each after trimming, case-insensitively unique, at most 20.",
+    ),
 ]
 TaskId = Annotated[int, msgspec.Meta(ge=1, description="The task's id, as shown by list_tasks.")]
 Limit = Annotated[int, msgspec.Meta(ge=1, le=100, description="Page size, 1..100 (default 50).")]

@@ -120,6 +120,9 @@ async def test_other_users_tasks_are_invisible_and_untouchable(client: Client, s
         ({"title": "x", "tags": ["ok", ""]}, "tags.1"),
         ({"title": "x", "due": "next week"}, "due"),
         ({"title": "x" * 201}, "title"),
+        ({"title": " " + "x" * 201 + " "}, "title"),
+        ({"title": "x", "tags": ["t" * 51]}, "tags.0"),
+        ({"title": "x", "tags": ["ok", " " + "t" * 51]}, "tags.1"),
     ],
 )
 async def test_bad_bodies_are_422_naming_the_field(client: Client, body: dict[str, Any], field: str) -> None:
@@ -131,6 +134,17 @@ async def test_bad_bodies_are_422_naming_the_field(client: Client, body: dict[st
     assert problem["status"] == 422
     assert field in [e["field"] for e in problem["errors"]]
     assert (await client.get("/api/alice/tasks", headers=auth)).json()["items"] == [], "nothing was written"
+
+
+async def test_title_and_tag_lengths_count_after_trimming(client: Client) -> None:
+    auth = await token_for(client, "alice")
+    padded = {"title": " " + "a" * 200 + "\t", "tags": [" " + "t" * 50 + " "]}
+    created = await client.post("/api/alice/tasks", json=padded, headers=auth)
+    assert created.status_code == 201, created.text
+    assert (created.json()["title"], created.json()["tags"]) == ("a" * 200, ["t" * 50])
+    renamed = await client.patch("/api/alice/tasks/1", json={"title": "  " + "b" * 200 + " "}, headers=auth)
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.json()["title"] == "b" * 200
 
 
 async def test_malformed_json_is_400_and_empty_patch_is_422(client: Client) -> None:

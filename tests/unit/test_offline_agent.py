@@ -192,7 +192,7 @@ async def test_completing_several_ids_and_a_recurring_task(harness: Harness) -> 
         ("add task", "What should the task be called?"),
         (
             "add " + "x" * 300,
-            "That didn't work, so nothing changed: Invalid arguments (title: Expected `str` of length",
+            "That didn't work, so nothing changed: Invalid arguments (title: must be at most 200 characters)",
         ),
         ("blorp the flibbet", "Sorry, I didn't understand that"),
         ("hello", "Hello!"),
