@@ -147,6 +147,32 @@ async def test_title_and_tag_lengths_count_after_trimming(client: Client) -> Non
     assert renamed.json()["title"] == "b" * 200
 
 
+@pytest.mark.parametrize("raw", ["abc", "1.5", "1e3", "1_0", "%EF%BC%91", "0x10", "%201"])
+async def test_an_id_that_is_not_a_number_is_422_naming_the_path(client: Client, raw: str) -> None:
+    auth = await token_for(client, "alice")
+    await client.post("/api/alice/tasks", json={"title": "keep me"}, headers=auth)
+    for method, path, field in [("GET", f"/tasks/{raw}", "path.task_id"),
+                                ("PATCH", f"/tasks/{raw}", "path.task_id"),
+                                ("PATCH", f"/tasks/{raw}/complete", "path.task_id"),
+                                ("DELETE", f"/tasks/{raw}", "path.task_id"),
+                                ("POST", f"/tasks/{raw}/restore", "path.task_id"),
+                                ("GET", f"/conversations/{raw}", "path.conversation_id"),
+                                ("DELETE", f"/conversations/{raw}", "path.conversation_id")]:  # fmt: skip
+        body = {"title": "x"} if method == "PATCH" else None
+        response = await client.request(method, f"/api/alice{path}", json=body, headers=auth)
+        assert response.status_code == 422, (method, path, response.text)
+        assert [e["field"] for e in response.json()["errors"]] == [field]
+    assert (await client.get(f"/api/alice/tasks/{raw}")).status_code == 401, "no token: refused before the path"
+    assert (await client.get("/api/alice/tasks/1", headers=auth)).json()["title"] == "keep me"
+
+
+@pytest.mark.parametrize("number", ["0", "-1", "2147483648", "9" * 25, "9" * 5000])
+async def test_an_id_no_task_can_have_is_404(client: Client, number: str) -> None:
+    auth = await token_for(client, "alice")
+    assert (await client.get(f"/api/alice/tasks/{number}", headers=auth)).status_code == 404
+    assert (await client.delete(f"/api/alice/conversations/{number}", headers=auth)).status_code == 404
+
+
 async def test_malformed_json_is_400_and_empty_patch_is_422(client: Client) -> None:
     auth = await token_for(client, "alice")
     bad = await client.post("/api/alice/tasks", content=b"{nope", headers={**auth, "content-type": "application/json"})

@@ -17,7 +17,7 @@ from application.chat.schemas import ChatAnswer, ChatRequest, ConversationList, 
 from application.chat.send import ChatTurn, SendChatMessage
 from application.errors import Unavailable
 from application.ports import TextDelta, ToolCallEvent, ToolResultEvent
-from entrypoints.http.deps import caller_of, read_body, read_query, serves
+from entrypoints.http.deps import PathId, caller_of, path_id, read_body, read_query, serves
 from entrypoints.http.openapi import AUTHENTICATED, documented
 from entrypoints.http.problems import problem_body, rate_limit_headers
 
@@ -100,27 +100,29 @@ class ChatController(Controller):
         use_case = caller.use(ListConversations)
         return await use_case.execute(caller.owner_id, page.limit, page.cursor, field_prefix="query")
 
-    @get("/conversations/{conversation_id:int}", opt=documented(query=PageQuery, errors=(*AUTHENTICATED, 404)))
+    @get("/conversations/{conversation_id:str}", opt=documented(query=PageQuery, errors=(*AUTHENTICATED, 404)))
     async def get_conversation(
         self,
         request: Request[Any, Any, Any],
         user_id: FromPath[str],
-        conversation_id: FromPath[int],
+        conversation_id: PathId,
     ) -> ConversationView:
         """A conversation with a page of its messages, oldest first."""
         caller = await caller_of(request, user_id)
         page = read_query(request.scope, PageQuery)
         use_case = caller.use(GetConversation)
-        return await use_case.execute(caller.owner_id, conversation_id, page.limit, page.cursor, field_prefix="query")
+        return await use_case.execute(
+            caller.owner_id, path_id(conversation_id, "conversation_id"), page.limit, page.cursor, field_prefix="query"
+        )
 
     @delete(
-        "/conversations/{conversation_id:int}",
+        "/conversations/{conversation_id:str}",
         status_code=HTTP_204_NO_CONTENT,
         opt=documented(errors=(*AUTHENTICATED, 404)),
     )
     async def delete_conversation(
-        self, request: Request[Any, Any, Any], user_id: FromPath[str], conversation_id: FromPath[int]
+        self, request: Request[Any, Any, Any], user_id: FromPath[str], conversation_id: PathId
     ) -> None:
         """Delete a conversation and its messages (the tasks stay as they are)."""
         caller = await caller_of(request, user_id)
-        await caller.use(DeleteConversation).execute(caller.owner_id, conversation_id)
+        await caller.use(DeleteConversation).execute(caller.owner_id, path_id(conversation_id, "conversation_id"))

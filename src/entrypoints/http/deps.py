@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import tzinfo
-from typing import Any, NamedTuple, TypeVar
+from typing import Annotated, Any, NamedTuple, TypeVar
 from urllib.parse import unquote_plus
 
 from dishka import AsyncContainer
 from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.exceptions import PermissionDeniedException
-from litestar.params import FromPath
+from litestar.params import FromPath, Parameter
 
-from application.errors import InvalidToken
+from application.errors import InvalidToken, ValidationError
 from application.ports import Principal, TokenVerifier
 from application.validation import convert, decode_json
 from application.zones import time_zone
@@ -24,6 +24,25 @@ from entrypoints.http.problems import MalformedBody
 T = TypeVar("T")
 
 X_TIMEZONE = b"x-timezone"
+
+# Longer than any 64-bit number: named nothing, whatever its value (int() of thousands of
+# digits is slow and, past 4300, refused).
+_ID_DIGITS_MAX = 20
+
+PathId = Annotated[str, Parameter(schema_extra={"type": "integer"})]
+"""A numeric id in the path, routed as text so that a non-number is a 422 naming the field
+(a typed route parameter that fails to parse makes the router answer 404)."""
+
+
+def path_id(value: str, name: str) -> int:
+    """The id in ``value``: ASCII digits, optionally signed; anything else is a 422 on
+    ``path.<name>``. A number no stored id can have is returned as is, for a 404."""
+    digits = value[1:] if value[:1] == "-" else value
+    if not (digits.isascii() and digits.isdigit()):
+        raise ValidationError.single(f"path.{name}", "must be an integer")
+    if len(digits) > _ID_DIGITS_MAX:
+        return 0  # numbers start at 1: not found
+    return int(value)
 
 
 async def resolve(state: State, kind: type[T]) -> T:

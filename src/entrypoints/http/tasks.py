@@ -14,7 +14,7 @@ from application.errors import ValidationError
 from application.schemas import NewTask, TagList, TaskChanges, TaskFilter, TaskPage, TaskView
 from application.task_list import ListTasks
 from application.tasks import AddTask, DeleteTask, GetTask, ListTags, RestoreTask, ToggleTask, UpdateTask
-from entrypoints.http.deps import caller_of, read_body, read_query, request_zone, serves
+from entrypoints.http.deps import PathId, caller_of, path_id, read_body, read_query, request_zone, serves
 from entrypoints.http.openapi import AUTHENTICATED, documented
 
 ZONE_HEADER = ("X-Timezone", {"type": "string", "maxLength": 64}, "IANA time zone for due dates (default UTC).")
@@ -75,51 +75,44 @@ class TaskController(Controller):
         location = f"/api/{caller.owner_id}/tasks/{view.id}"
         return Response(view, status_code=HTTP_201_CREATED, headers={"Location": location})
 
-    @get("/tasks/{task_id:int}", opt=documented(errors=ONE_TASK))
-    async def get_task(
-        self, request: Request[Any, Any, Any], user_id: FromPath[str], task_id: FromPath[int]
-    ) -> TaskView:
+    @get("/tasks/{task_id:str}", opt=documented(errors=ONE_TASK))
+    async def get_task(self, request: Request[Any, Any, Any], user_id: FromPath[str], task_id: PathId) -> TaskView:
         """One task by id."""
         caller = await caller_of(request, user_id)
-        return await caller.use(GetTask).execute(caller.owner_id, task_id)
+        return await caller.use(GetTask).execute(caller.owner_id, path_id(task_id, "task_id"))
 
     @route(
-        "/tasks/{task_id:int}",
+        "/tasks/{task_id:str}",
         http_method=[HttpMethod.PATCH, HttpMethod.PUT],
         opt=documented(body=TaskChanges, headers=[ZONE_HEADER], errors=(*ONE_TASK, *WRITES)),
     )
-    async def update_task(
-        self, request: Request[Any, Any, Any], user_id: FromPath[str], task_id: FromPath[int]
-    ) -> TaskView:
+    async def update_task(self, request: Request[Any, Any, Any], user_id: FromPath[str], task_id: PathId) -> TaskView:
         """Change some fields; ``null`` clears description or due; ``tags`` replaces the list.
         PUT does the same as PATCH (kept for Phase II clients)."""
         caller = await caller_of(request, user_id)
+        number = path_id(task_id, "task_id")
         changes: TaskChanges = await read_body(request, TaskChanges)
-        return await caller.use(UpdateTask).execute(caller.owner_id, task_id, changes, request_zone(request.scope))
+        return await caller.use(UpdateTask).execute(caller.owner_id, number, changes, request_zone(request.scope))
 
-    @patch("/tasks/{task_id:int}/complete", opt=documented(headers=[ZONE_HEADER], errors=ONE_TASK))
-    async def toggle_task(
-        self, request: Request[Any, Any, Any], user_id: FromPath[str], task_id: FromPath[int]
-    ) -> TaskView:
+    @patch("/tasks/{task_id:str}/complete", opt=documented(headers=[ZONE_HEADER], errors=ONE_TASK))
+    async def toggle_task(self, request: Request[Any, Any, Any], user_id: FromPath[str], task_id: PathId) -> TaskView:
         """Toggle done / not done (a recurring task advances to its next occurrence instead)."""
         caller = await caller_of(request, user_id)
-        return await caller.use(ToggleTask).execute(caller.owner_id, task_id, request_zone(request.scope))
+        return await caller.use(ToggleTask).execute(
+            caller.owner_id, path_id(task_id, "task_id"), request_zone(request.scope)
+        )
 
-    @delete("/tasks/{task_id:int}", status_code=HTTP_204_NO_CONTENT, opt=documented(errors=ONE_TASK))
-    async def delete_task(
-        self, request: Request[Any, Any, Any], user_id: FromPath[str], task_id: FromPath[int]
-    ) -> None:
+    @delete("/tasks/{task_id:str}", status_code=HTTP_204_NO_CONTENT, opt=documented(errors=ONE_TASK))
+    async def delete_task(self, request: Request[Any, Any, Any], user_id: FromPath[str], task_id: PathId) -> None:
         """Move a task to the trash (restorable for 30 days)."""
         caller = await caller_of(request, user_id)
-        await caller.use(DeleteTask).execute(caller.owner_id, task_id)
+        await caller.use(DeleteTask).execute(caller.owner_id, path_id(task_id, "task_id"))
 
-    @post("/tasks/{task_id:int}/restore", status_code=200, opt=documented(errors=ONE_TASK))
-    async def restore_task(
-        self, request: Request[Any, Any, Any], user_id: FromPath[str], task_id: FromPath[int]
-    ) -> TaskView:
+    @post("/tasks/{task_id:str}/restore", status_code=200, opt=documented(errors=ONE_TASK))
+    async def restore_task(self, request: Request[Any, Any, Any], user_id: FromPath[str], task_id: PathId) -> TaskView:
         """Bring a task back from the trash."""
         caller = await caller_of(request, user_id)
-        return await caller.use(RestoreTask).execute(caller.owner_id, task_id)
+        return await caller.use(RestoreTask).execute(caller.owner_id, path_id(task_id, "task_id"))
 
     @get("/tags", opt=documented(errors=AUTHENTICATED))
     async def list_tags(self, request: Request[Any, Any, Any], user_id: FromPath[str]) -> TagList:
