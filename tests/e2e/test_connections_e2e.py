@@ -44,12 +44,15 @@ def test_slow_and_idle_sockets_are_closed_and_the_cap_answers_503(tmp_path: Path
         opened = time.monotonic()
 
         over = _connect(server.url)
-        over.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        over.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-ID: cap-check-1\r\n\r\n")
         answer = over.recv(4096).decode()
         head, _, body = answer.partition("\r\n\r\n")
         assert head.startswith("HTTP/1.1 503")
         assert "retry-after: 1" in head.lower()
         assert "application/problem+json" in head
+        assert "x-request-id: cap-check-1" in head.lower(), "every answer carries the request id"
+        assert "x-content-type-options: nosniff" in head.lower()
+        assert "content-security-policy: default-src 'none'" in head.lower()
         assert json.loads(body)["status"] == 503
         assert _closed_by_server(over)
 

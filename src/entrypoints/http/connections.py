@@ -16,24 +16,41 @@ from typing import Any
 import msgspec
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from entrypoints.http.edge import request_id
 from entrypoints.http.problems import PROBLEM_JSON, problem_body
+from entrypoints.http.security_headers import policy_for
 
 RETRY_AFTER_SECONDS = 1
 HEAD_CHECKS = 3
 """Looks (half a timeout apart) that see one unfinished head before it is closed."""
 
 
-def _over_capacity_answer() -> bytes:
-    body = msgspec.json.encode(problem_body(503, "the server has too many open connections; retry shortly"))
-    head = (
-        "HTTP/1.1 503 Service Unavailable\r\n"
-        f"content-type: {PROBLEM_JSON}\r\ncontent-length: {len(body)}\r\n"
-        f"retry-after: {RETRY_AFTER_SECONDS}\r\nconnection: close\r\n\r\n"
-    )
-    return head.encode() + body
+HEAD_READ_MAX = 16 * 1024
+"""How much of an over-capacity connection's head is kept to answer it (its request line
+and headers; the answer goes out at the end of the head or past this size)."""
+
+_OVER_CAPACITY_BODY = msgspec.json.encode(problem_body(503, "the server has too many open connections; retry shortly"))
 
 
-OVER_CAPACITY = _over_capacity_answer()
+def over_capacity_answer(head: bytes) -> bytes:
+    """The 503 for a connection over the cap: like every answer, with the request id (the
+    client's, when it sent a safe one) and the security headers of the path asked for."""
+    lines = head.split(b"\r\n")
+    request_line = lines[0].split(b" ")
+    path = request_line[1].decode("latin-1") if len(request_line) > 1 else ""  # no path: the API's row
+    headers = []
+    for line in lines[1:]:
+        name, colon, value = line.partition(b":")
+        if colon:
+            headers.append((name.strip().lower(), value.strip()))
+    scope: Any = {"headers": headers}
+    rid = request_id(scope)
+    extra = b"".join(b"%s: %s\r\n" % pair for pair in policy_for(path).headers())
+    return (
+        b"HTTP/1.1 503 Service Unavailable\r\n"
+        b"content-type: %s\r\ncontent-length: %d\r\nretry-after: %d\r\nx-request-id: %s\r\n%s"
+        b"connection: close\r\n\r\n%s"
+    ) % (PROBLEM_JSON.encode(), len(_OVER_CAPACITY_BODY), RETRY_AFTER_SECONDS, rid.encode(), extra, _OVER_CAPACITY_BODY)
 
 
 class GuardedProtocol(HttpToolsProtocol):
@@ -53,7 +70,7 @@ class GuardedProtocol(HttpToolsProtocol):
         self._watched: object = None
         self._strikes = 0
         self._over_capacity = False
-        self._tail = b""
+        self._head = bytearray()
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -70,13 +87,13 @@ class GuardedProtocol(HttpToolsProtocol):
         if not self._over_capacity:
             super().data_received(data)
             return
-        # Over the cap: the head is read (not parsed) and answered with the 503, so the
-        # client sees the answer rather than a reset of a socket holding unread data.
-        seen = self._tail + data
-        if b"\r\n\r\n" in seen:
-            self.transport.write(OVER_CAPACITY)
+        # Over the cap: the head is read and answered with the 503, so the client sees the
+        # answer rather than a reset of a socket holding unread data.
+        self._head += data
+        end = self._head.find(b"\r\n\r\n")
+        if end >= 0 or len(self._head) > HEAD_READ_MAX:
+            self.transport.write(over_capacity_answer(bytes(self._head[: end if end >= 0 else HEAD_READ_MAX])))
             self.transport.close()
-        self._tail = seen[-3:]
 
     def _unfinished_head(self) -> object:
         """What identifies the head being received now, or None when none is."""
@@ -108,4 +125,4 @@ def guarded_protocol(header_timeout: float, max_connections: int) -> type[Guarde
     return type("Guarded", (GuardedProtocol,), {"header_timeout": header_timeout, "max_connections": max_connections})
 
 
-__all__ = ["OVER_CAPACITY", "GuardedProtocol", "guarded_protocol"]
+__all__ = ["GuardedProtocol", "guarded_protocol", "over_capacity_answer"]
