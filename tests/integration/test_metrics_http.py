@@ -130,6 +130,23 @@ DriverError.__module__ = "asyncpg.exceptions"
 SECRET_DETAIL = "Key (email)=(ann@example.com) already exists"
 
 
+async def test_answers_refused_before_routing_carry_their_routes_label(tmp_path: Path) -> None:
+    async with running(tmp_path, rate_limit_per_ip=3) as client:
+        for _ in range(3):
+            await client.get("/api/alice-7f3a/tasks")
+        assert (await client.get("/api/alice-7f3a/tasks/5")).status_code == 429
+        assert (await client.head("/api/alice-7f3a/tasks")).status_code == 429
+        assert (await client.get("/no/such/path-9x")).status_code == 429
+        assert (await client.get("/api/u/tasks", headers={"Host": "evil.example"})).status_code == 400
+        text = (await client.get("/metrics")).text
+
+    found = samples(text)
+    assert found['http_requests_total{method="GET",route="/api/{user_id}/tasks/{task_id}",status="429"}'] == 1
+    assert found['http_requests_total{method="HEAD",route="/api/{user_id}/tasks",status="429"}'] == 1
+    assert found['http_requests_total{method="GET",route="<unmatched>",status="429"}'] == 1
+    assert found['http_requests_total{method="GET",route="/api/{user_id}/tasks",status="400"}'] == 1
+
+
 def failures(caplog: pytest.LogCaptureFixture, request_id: str) -> list[logging.LogRecord]:
     return [r for r in caplog.records if getattr(r, "request_id", None) == request_id and r.levelno >= logging.WARNING]
 

@@ -103,7 +103,7 @@ def create_app(settings: Settings, *providers: Provider) -> Litestar:
     observers: list[ResponseObserver] = [log_request, request_metrics.observe]
     cors = CorsPolicy(frontend_origins(settings)) if settings.frontend_origins else None
     # Outside Litestar's exception handling and routing: unknown paths and 405s pass it too.
-    edge = Edge(app.asgi_handler, host_rules(settings), observers, cors)
+    edge = Edge(app.asgi_handler, host_rules(settings), observers, cors, router=app.asgi_router)
     app.asgi_handler = edge
     if settings.rate_limit_per_ip > 0:
 

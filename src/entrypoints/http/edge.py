@@ -15,7 +15,9 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from litestar.exceptions import MethodNotAllowedException, NotFoundException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.utils import normalize_path
 
 from application.limits import RequestRateLimit
 from application.ports import RateDecision
@@ -85,8 +87,11 @@ class Edge:
         observers: Sequence[ResponseObserver] = (),
         cors: CorsPolicy | None = None,
         table: tuple[PathPolicy, ...] = TABLE,
+        router: Any = None,
     ) -> None:
         self.app = app
+        self._router = router
+        """Litestar's router: names the route of a request refused before routing (metrics)."""
         self._hosts = hosts
         self.observers = tuple(observers)
         self._cors = cors
@@ -114,12 +119,14 @@ class Edge:
             quota = None
             if not (exempt or self._host_allowed(header(scope, b"host"))):
                 status = 400
+                self._name_route(scope)
                 await send_problem(send, 400, "invalid host header", extra)
                 return
             if self.ip_limit is not None and not exempt:
                 quota = await self.ip_limit.check(client_ip(scope))
                 if not quota.allowed:
                     status = 429
+                    self._name_route(scope)
                     retry = (b"retry-after", str(quota.retry_after).encode())
                     detail = f"too many requests from your address; retry in {quota.retry_after} s"
                     await send_problem(send, 429, detail, [*extra, retry, *quota_headers(quota)])
@@ -135,6 +142,19 @@ class Edge:
             elapsed = time.perf_counter() - started
             for observe in self.observers:
                 observe(scope, status, elapsed)
+
+    def _name_route(self, scope: Any) -> None:
+        """Put the route a refused request was for into its scope, as routing would have, so
+        its metrics carry the route's template (``<unmatched>`` only for unknown paths)."""
+        if self._router is None:
+            return
+        method = "GET" if scope["method"] == "HEAD" else scope["method"]
+        try:
+            _, handler, _, _, template = self._router.handle_routing(normalize_path(scope["path"]), method)
+        except (NotFoundException, MethodNotAllowedException):  # it stays unmatched
+            return
+        scope["route_handler"] = handler
+        scope["path_template"] = template
 
     def _host_allowed(self, host: str | None) -> bool:
         """The host policy's verdict, remembered for the few Host values a server sees (a
