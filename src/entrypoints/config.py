@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 from collections.abc import Mapping
@@ -145,16 +146,18 @@ def check_database_url(raw: str) -> str:
 def _model(env: Mapping[str, str]) -> ModelSettings | None:
     key = (env.get("OPENAI_API_KEY") or "").strip() or None
     base_url = _url(env, "OPENAI_BASE_URL")
-    if key is None and base_url is None:
-        return None
+    # Checked even while no model is configured: a bad value is a mistake to report now,
+    # not when a key is added.
     style_raw = (env.get("OPENAI_API_STYLE") or "").strip().lower()
-    default_style = ApiStyle.CHAT_COMPLETIONS if base_url else ApiStyle.RESPONSES
     try:
-        style = ApiStyle(style_raw) if style_raw else default_style
+        chosen_style = ApiStyle(style_raw) if style_raw else None
     except ValueError:
         raise ConfigError(f"OPENAI_API_STYLE must be responses or chat_completions, got {style_raw!r}") from None
-    model = (env.get("OPENAI_MODEL") or "").strip() or "gpt-4.1-mini"
     timeout = float(_int(env, "OPENAI_TIMEOUT", 30, 1, 600))
+    if key is None and base_url is None:
+        return None
+    style = chosen_style or (ApiStyle.CHAT_COMPLETIONS if base_url else ApiStyle.RESPONSES)
+    model = (env.get("OPENAI_MODEL") or "").strip() or "gpt-4.1-mini"
     return ModelSettings(key, base_url, model, style, timeout_seconds=timeout)
 
 
@@ -173,6 +176,29 @@ def _redis_url(env: Mapping[str, str]) -> str | None:
 
 def _csv(raw: str | None) -> tuple[str, ...]:
     return tuple(item.strip().rstrip("/") for item in (raw or "").split(",") if item.strip())
+
+
+def _origins(env: Mapping[str, str]) -> tuple[str, ...]:
+    """``FRONTEND_URL``: browser origins (``scheme://host[:port]``), or ``*`` for any."""
+    origins = _csv(env.get("FRONTEND_URL"))
+    for origin in origins:
+        parts = urlsplit(origin)
+        if origin != "*" and (parts.scheme not in {"http", "https"} or not parts.hostname):
+            raise ConfigError(f"FRONTEND_URL holds {origin!r}: each origin must be like https://app.example.com")
+    return origins
+
+
+def _proxies(env: Mapping[str, str]) -> tuple[str, ...]:
+    """``TRUSTED_PROXIES``: IP addresses and networks (CIDR), or ``*`` for any."""
+    proxies = _csv(env.get("TRUSTED_PROXIES", ",".join(LOOPBACK)))
+    for proxy in proxies:
+        if proxy == "*":
+            continue
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigError(f"TRUSTED_PROXIES holds {proxy!r}: not an IP address or a CIDR network") from None
+    return proxies
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -212,7 +238,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         accounts=_bool(env, "ACCOUNTS", True),
         auth_rate_limit=_int(env, "AUTH_RATE_LIMIT", 10, 0, 100_000),
         auth_rate_limit_per_ip=_int(env, "AUTH_RATE_LIMIT_PER_IP", 30, 0, 100_000),
-        frontend_origins=_csv(env.get("FRONTEND_URL")),
+        frontend_origins=_origins(env),
         allowed_hosts=hosts,
         auto_migrate=_bool(env, "AUTO_MIGRATE", True),
         production=production,
@@ -223,7 +249,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_level=_choice(env, "LOG_LEVEL", LOG_LEVELS, "INFO"),
         metrics_token=(env.get("METRICS_TOKEN") or "").strip() or None,
         rate_limit_per_ip=_int(env, "RATE_LIMIT_PER_IP", 100, 0, 1_000_000),
-        trusted_proxies=_csv(env.get("TRUSTED_PROXIES", ",".join(LOOPBACK))),
+        trusted_proxies=_proxies(env),
         redis_url=_redis_url(env),
     )
     if production:

@@ -89,6 +89,12 @@ def test_an_unknown_scheme_lists_the_installed_backends() -> None:
         ({"BETTER_AUTH_URL": "not a url"}, "BETTER_AUTH_URL"),
         ({"OPENAI_API_KEY": "k", "OPENAI_API_STYLE": "soap"}, "OPENAI_API_STYLE"),
         ({"CHAT_RATE_LIMIT": "-1"}, "CHAT_RATE_LIMIT"),
+        ({"OPENAI_API_STYLE": "soap"}, "OPENAI_API_STYLE"),  # also while no model is configured
+        ({"OPENAI_TIMEOUT": "x"}, "OPENAI_TIMEOUT"),
+        ({"TRUSTED_PROXIES": "10.0.0.0/33"}, "TRUSTED_PROXIES"),
+        ({"TRUSTED_PROXIES": "127.0.0.1, notanip"}, "TRUSTED_PROXIES"),
+        ({"FRONTEND_URL": "notaurl"}, "FRONTEND_URL"),
+        ({"FRONTEND_URL": "https://app.example.com, ftp://files.example.com"}, "FRONTEND_URL"),
     ],
 )
 def test_bad_values_name_the_variable(env: dict[str, str], names: str) -> None:
@@ -217,3 +223,13 @@ def test_a_bad_url_is_named_but_not_printed(name: str) -> None:
     with pytest.raises(ConfigError, match=name) as caught:
         load_settings({name: "ftp://user:hunter2@host"})
     assert "hunter2" not in str(caught.value)
+
+
+def test_proxies_and_origins_take_addresses_networks_and_the_wildcard() -> None:
+    settings = load_settings(
+        {"TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7, ::1, fd00::/8", "FRONTEND_URL": "https://app.example.com, *"}
+    )
+    assert settings.trusted_proxies == ("10.0.0.0/8", "192.168.1.7", "::1", "fd00::/8")
+    assert settings.frontend_origins == ("https://app.example.com", "*")
+    assert load_settings({"TRUSTED_PROXIES": "*"}).trusted_proxies == ("*",)
+    assert load_settings({"TRUSTED_PROXIES": ""}).trusted_proxies == ()
