@@ -76,8 +76,22 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
 def _token(settings: Settings, args: argparse.Namespace) -> int:
     from entrypoints import ioc
 
-    print(ioc.issue_token(settings, args.user_id, args.ttl))
+    try:
+        print(ioc.issue_token(settings, args.user_id, args.ttl))
+    except ValueError as exc:  # the issuer's own rules: user id length
+        print(f"token: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     return 0
+
+
+def _seconds(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a whole number of seconds") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1 second")
+    return value
 
 
 def _keygen(settings: Settings, args: argparse.Namespace) -> int:
@@ -156,7 +170,7 @@ def _parser() -> argparse.ArgumentParser:
     migrate.set_defaults(run=_migrate)
     token = sub.add_parser("token", help="print a token of the built-in issuer for USER_ID")
     token.add_argument("user_id")
-    token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds (default 3600)")
+    token.add_argument("--ttl", type=_seconds, default=3600, help="lifetime in seconds (default 3600)")
     token.set_defaults(run=_token)
     keygen = sub.add_parser("keygen", help="write a new Ed25519 signing key (AUTH_SIGNING_KEY_FILE by default)")
     keygen.add_argument("path", nargs="?")

@@ -39,6 +39,25 @@ def test_token_prints_only_a_token_of_the_built_in_issuer(tmp_path: Path) -> Non
     assert (tmp_path / "key.pem").exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("alice", "--ttl", "0"), "--ttl: must be at least 1 second"),
+        (("alice", "--ttl", "-5"), "--ttl: must be at least 1 second"),
+        (("alice", "--ttl", "soon"), "not a whole number of seconds"),
+        (("",), "user id must be 1 to 255 characters"),
+    ],
+)
+def test_a_bad_token_request_exits_2_with_a_message_not_a_traceback(
+    tmp_path: Path, args: tuple[str, ...], said: str
+) -> None:
+    result = cli(tmp_path, "token", *args)
+    assert result.returncode == 2
+    assert said in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
 def test_migrate_up_current_down(tmp_path: Path) -> None:
     assert cli(tmp_path, "migrate", "current").stdout.strip() == "base"
     up = cli(tmp_path, "migrate")
