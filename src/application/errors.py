@@ -71,6 +71,10 @@ class InvalidToken(DomainError):
     """The bearer token is missing, malformed, expired or not signed by a trusted key."""
 
 
+class MissingToken(InvalidToken):
+    """No bearer token was sent at all (RFC 6750: the challenge then names no error)."""
+
+
 class RateLimited(DomainError):
     """Too many requests in the current window; ``quota`` is the limit that refused."""
 

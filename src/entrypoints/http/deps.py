@@ -13,7 +13,7 @@ from litestar.datastructures import State
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath, Parameter
 
-from application.errors import InvalidToken, ValidationError
+from application.errors import MissingToken, ValidationError
 from application.ports import Principal, TokenVerifier
 from application.validation import convert, decode_json
 from application.zones import time_zone
@@ -68,7 +68,7 @@ def bearer_token(request: Request[Any, Any, Any]) -> str:
     """The token of the ``Authorization: Bearer`` header (never the query string)."""
     token = scope_bearer_token(request.scope)
     if token is None:
-        raise InvalidToken("missing bearer token")
+        raise MissingToken("missing bearer token")
     return token
 
 

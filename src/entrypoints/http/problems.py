@@ -15,6 +15,7 @@ from application.errors import (
     AgentUnavailable,
     Conflict,
     InvalidToken,
+    MissingToken,
     NotFound,
     RateLimited,
     ValidationError,
@@ -128,7 +129,8 @@ def _conflict(_: Request[Any, Any, Any], exc: Conflict) -> Response[dict[str, An
 
 def _unauthorized(_: Request[Any, Any, Any], exc: InvalidToken | NotAuthorizedException) -> Response[dict[str, Any]]:
     detail = str(exc.detail) if isinstance(exc, HTTPException) else str(exc)
-    return problem(401, detail, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    challenge = "Bearer" if isinstance(exc, MissingToken) else 'Bearer error="invalid_token"'
+    return problem(401, detail, headers={"WWW-Authenticate": challenge})
 
 
 def rate_limit_headers(quota: RateDecision | None) -> dict[str, str]:
