@@ -54,6 +54,15 @@ async def test_unmatched_answers_are_problems_with_every_header(
     assert response.headers["cache-control"] == "no-store"
 
 
+async def test_a_405_allows_head_wherever_it_allows_get(client: Client) -> None:
+    for path in ["/health", "/api/alice/tags"]:
+        response = await client.request("PUT", path)
+        assert response.status_code == 405
+        allowed = {m.strip() for m in response.headers["allow"].split(",")}
+        assert {"GET", "HEAD"} <= allowed, path
+        assert (await client.head(path)).status_code in {200, 401}, "and HEAD is answered"
+
+
 async def test_api_answers_are_not_stored_by_caches(client: Client) -> None:
     for path in ["/health", "/openapi.json", "/api/alice/tasks"]:
         response = await client.get(path)

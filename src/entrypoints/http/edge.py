@@ -177,6 +177,8 @@ class Edge:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 answer = list(message.get("headers", ()))
+                if status == 405:
+                    answer = with_head_allowed(answer)
                 message["headers"] = (answer if quota is None else with_tightest_quota(answer, quota)) + extra
             elif head and message["type"] == "http.response.body":
                 message = {**message, "body": b""}
@@ -191,4 +193,25 @@ class Edge:
         return status
 
 
-__all__ = ["ANY_HOST_PATHS", "Edge", "ResponseObserver", "client_ip", "request_id", "with_tightest_quota"]
+def with_head_allowed(headers: list[Header]) -> list[Header]:
+    """A 405's ``Allow`` with ``HEAD`` wherever ``GET`` is allowed (this layer answers HEAD
+    for every GET route)."""
+    result = []
+    for name, value in headers:
+        methods = [m.strip() for m in value.split(b",")] if name.lower() == b"allow" else []
+        if b"GET" in methods and b"HEAD" not in methods:
+            result.append((name, b", ".join([*methods, b"HEAD"])))
+        else:
+            result.append((name, value))
+    return result
+
+
+__all__ = [
+    "ANY_HOST_PATHS",
+    "Edge",
+    "ResponseObserver",
+    "client_ip",
+    "request_id",
+    "with_head_allowed",
+    "with_tightest_quota",
+]
