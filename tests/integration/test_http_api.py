@@ -173,6 +173,22 @@ async def test_an_id_no_task_can_have_is_404(client: Client, number: str) -> Non
     assert (await client.delete(f"/api/alice/conversations/{number}", headers=auth)).status_code == 404
 
 
+async def test_a_body_declared_as_another_media_type_is_415_and_writes_nothing(client: Client) -> None:
+    auth = await token_for(client, "alice")
+    body = b'{"title": "typed"}'
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"):
+        refused = await client.post("/api/alice/tasks", content=body, headers={**auth, "content-type": content_type})
+        assert refused.status_code == 415, content_type
+        assert refused.headers["content-type"] == "application/problem+json"
+        chat = await client.post("/api/alice/chat", content=b'{"message": "add milk"}',
+                                 headers={**auth, "content-type": content_type})  # fmt: skip
+        assert chat.status_code == 415, content_type
+    assert (await client.get("/api/alice/tasks", headers=auth)).json()["items"] == []
+    for content_type in ("application/json; charset=utf-8", "application/merge-patch+json", None):
+        headers = auth if content_type is None else {**auth, "content-type": content_type}
+        assert (await client.post("/api/alice/tasks", content=body, headers=headers)).status_code == 201
+
+
 async def test_malformed_json_is_400_and_empty_patch_is_422(client: Client) -> None:
     auth = await token_for(client, "alice")
     bad = await client.post("/api/alice/tasks", content=b"{nope", headers={**auth, "content-type": "application/json"})

@@ -80,7 +80,7 @@ def documented(
     token, its success body when the signature can't say, whether it can stream SSE, OpenAPI
     links ``(operation id, parameter, expression)`` from its answer to other routes, and
     whether it reads the session cookie instead of a bearer token."""
-    statuses = tuple(sorted(set(errors)))
+    statuses = tuple(sorted(set(errors) | ({415} if body is not None else set())))  # a body of another type
     doc = Documented(body, query, tuple(headers), statuses, public, response, events, tuple(links), cookie)
     return {DOC_KEY: doc}
 

@@ -103,6 +103,14 @@ def _malformed(_: Request[Any, Any, Any], exc: MalformedBody) -> Response[dict[s
     return problem(400, str(exc))
 
 
+class NotJsonBody(Exception):
+    """The request body is declared as another media type than JSON (415)."""
+
+
+def _not_json(_: Request[Any, Any, Any], exc: NotJsonBody) -> Response[dict[str, Any]]:
+    return problem(415, str(exc))
+
+
 def _validation(_: Request[Any, Any, Any], exc: ValidationError) -> Response[dict[str, Any]]:
     errors = [{"field": e.field, "message": e.message} for e in exc.errors]
     fields = ", ".join(e.field for e in exc.errors)
@@ -170,6 +178,7 @@ def exception_handlers(debug: bool) -> dict[Any, Any]:
     """The app-wide exception table (the only place errors become HTTP statuses)."""
     return {
         MalformedBody: _malformed,
+        NotJsonBody: _not_json,
         ValidationError: _validation,
         ValidationException: _litestar_validation,
         NotFound: _not_found,
