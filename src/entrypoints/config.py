@@ -130,7 +130,7 @@ def _url(env: Mapping[str, str], name: str) -> str | None:
     return raw.rstrip("/")
 
 
-def check_database_url(raw: str) -> str:
+def _database_url(raw: str) -> str:
     """The URL as given once it looks like one (``SCHEME://...``). Which schemes are served,
     and what else a URL needs, is for the installed storage backends to say (checked at start
     by ``ioc.check_storage``). Messages name the variable, never the URL: it may hold a password."""
@@ -224,7 +224,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     debug = _bool(env, "DEBUG", False)
     signing_key_file = Path(env.get("AUTH_SIGNING_KEY_FILE") or "./var/signing-key.pem")
     settings = Settings(
-        database_url=check_database_url(env.get("DATABASE_URL") or "sqlite+aiosqlite:///./var/todo.db"),
+        database_url=_database_url(env.get("DATABASE_URL") or "sqlite+aiosqlite:///./var/todo.db"),
         host=host,
         port=port,
         public_url=public_url,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import deque
 
 from application.ports import Clock, RateDecision
@@ -42,5 +43,4 @@ class InProcessRateLimiter:
 
 
 def _seconds(delta: float) -> int:
-    whole = int(delta)
-    return whole + 1 if whole < delta or whole < 1 else whole  # ceil, at least 1
+    return max(1, math.ceil(delta))
