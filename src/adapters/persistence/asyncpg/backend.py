@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from adapters.persistence.asyncpg.errors import translate
+from adapters.persistence.asyncpg.errors import ERRORS
 from adapters.persistence.asyncpg.uow import AsyncpgHealthProbe, AsyncpgUnitOfWork, create_asyncpg_pool
 from adapters.persistence.asyncpg.urls import database_target
 from adapters.persistence.schema.migrate import AlembicSchema, migrations_directory
@@ -57,7 +57,7 @@ class PostgresBackend:
             await pool.close()
 
     def schema(self, url: str) -> AlembicSchema:
-        return AlembicSchema(migrations_directory(), migration_engine(url), translate)
+        return AlembicSchema(migrations_directory(), migration_engine(url), ERRORS)
 
 
 backend = PostgresBackend()

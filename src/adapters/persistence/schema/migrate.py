@@ -24,11 +24,10 @@ from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.persistence.errors import ErrorTable
+
 ENGINE_ATTRIBUTE = "migration_engine"
 """The ``Config.attributes`` key of the engine factory ``run_migrations`` connects with."""
-
-Translate = Callable[[BaseException], BaseException | None]
-"""A backend's translation of its library errors into the core's (None: not one of them)."""
 
 
 def migrations_directory() -> Path:
@@ -77,20 +76,20 @@ def _revision_of(connection: Connection) -> str | None:
 
 class AlembicSchema:
     """``SchemaManager`` running the Alembic scripts in ``scripts`` on the engines ``engine``
-    makes (one connection each; the scripts' env.py calls ``run_migrations``). ``translate``
-    turns the backend's library errors into ``StorageUnavailable`` / ``Conflict``;
+    makes (one connection each; the scripts' env.py calls ``run_migrations``). ``errors`` is
+    the backend's table of library errors (raised as ``StorageUnavailable`` / ``Conflict``);
     ``prepare`` runs first (e.g. creating a SQLite file's directory)."""
 
     def __init__(
         self,
         scripts: Path,
         engine: Callable[[], AsyncEngine],
-        translate: Translate,
+        errors: ErrorTable,
         prepare: Callable[[], None] | None = None,
     ) -> None:
         self._scripts = scripts
         self.engine = engine
-        self._translate = translate
+        self._errors = errors
         self._prepare = prepare
 
     def prepare(self) -> None:
@@ -101,13 +100,8 @@ class AlembicSchema:
     @contextmanager
     def _translated(self) -> Iterator[None]:
         self.prepare()
-        try:
+        with self._errors.translated_errors():
             yield
-        except Exception as exc:
-            core = self._translate(exc)
-            if core is None:
-                raise
-            raise core from exc
 
     def upgrade(self, revision: str = "head") -> None:
         with self._translated():

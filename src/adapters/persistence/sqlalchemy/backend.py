@@ -16,7 +16,7 @@ from sqlalchemy.pool import NullPool
 
 from adapters.persistence.schema.migrate import AlembicSchema, can_serve, migrations_directory
 from adapters.persistence.sqlalchemy.dialect import SqlDialect
-from adapters.persistence.sqlalchemy.engine import translate
+from adapters.persistence.sqlalchemy.engine import ERRORS
 from adapters.persistence.sqlalchemy.health import SqlHealthProbe
 from adapters.persistence.sqlalchemy.uow import SqlUnitOfWork
 from application.errors import UnsupportedDatabaseUrl
@@ -72,7 +72,7 @@ class SqlBackend:
 
     def schema(self, url: str) -> AlembicSchema:
         return AlembicSchema(
-            self.migrations(), lambda: self.migration_engine(url), translate, prepare=lambda: self.prepare(url)
+            self.migrations(), lambda: self.migration_engine(url), ERRORS, prepare=lambda: self.prepare(url)
         )
 
 
